@@ -1,0 +1,1 @@
+"""Photosift core: everything that is not GUI. Never imports Qt."""

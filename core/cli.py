@@ -1,0 +1,262 @@
+"""The `photosift` command line, a thin front-end over core.library.Library."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from core import logs
+from core.errors import PhotosiftError
+from core.paths import ENV_LIBRARY
+from core.progress import ProgressBar
+from core.search.query import SearchQuery
+
+log = logging.getLogger(__name__)
+
+
+def _print_json(data) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def _print_hits(hits, as_json: bool) -> None:
+    if as_json:
+        _print_json([h.to_json() for h in hits])
+        return
+    if not hits:
+        print("no matching photos")
+    for hit in hits:
+        print(f"{hit.score:6.3f}  {hit.path}")
+
+
+def _open(args):
+    from core.library import Library
+
+    lib = Library(args.library)
+    logs.setup(args.verbose, lib.paths.log_file)
+    return lib
+
+
+def cmd_index(args) -> int:
+    with _open(args) as lib:
+        for folder in args.paths:
+            root = lib.add_root(folder)
+            log.info("library folder: %s", root.path)
+        if not lib.roots():
+            raise PhotosiftError("no folders to index: run `photosift index FOLDER`")
+        bar = ProgressBar() if not args.quiet else None
+        try:
+            summary = lib.scan(args.paths or None, on_progress=bar)
+        finally:
+            if bar:
+                bar.close()
+        if args.json:
+            _print_json(summary.to_json())
+            return 0
+        print(f"{summary.seen} photos seen: {summary.added} added, {summary.updated} updated, "
+              f"{summary.moved} moved, {summary.reused} copies reused, {summary.removed} removed, "
+              f"{summary.unchanged} unchanged, {summary.failed} failed "
+              f"({summary.embedded} embedded in {summary.seconds:.1f}s, {summary.images_per_s:.1f} img/s)")
+        for folder in summary.offline_roots:
+            print(f"offline (kept as it was): {folder}")
+        for line in summary.errors[:20]:
+            print(f"  failed: {line}")
+        if len(summary.errors) > 20:
+            print(f"  ... and {len(summary.errors) - 20} more; see `photosift status`")
+    return 0
+
+
+def cmd_status(args) -> int:
+    with _open(args) as lib:
+        status = lib.status()
+    if args.json:
+        _print_json(status)
+        return 0
+    print(f"library: {status['library']}")
+    print(f"photos: {status['photos']} ({status['indexed']} indexed, {status['failed']} failed, "
+          f"{status['pending']} waiting for the active model)")
+    for root in status["roots"]:
+        print(f"  {'online ' if root['online'] else 'OFFLINE'} {root['photos']:7d}  {root['path']}")
+    print(f"model: {status['active_model'] or 'none installed'}"
+          + (f" (searching with {status['serving_model']} until it is done)"
+             if status["serving_model"] and status["serving_model"] != status["active_model"] else ""))
+    if status["device"]:
+        print(f"device: {status['device']}")
+    if status["index"]:
+        idx = status["index"]
+        print(f"index: {idx['live']} vectors, {idx['state']}{'' if idx['in_sync'] else ', OUT OF SYNC'}")
+    for failure in status["failures"][:10]:
+        print(f"  failed: {failure['path']}: {failure['error']}")
+    return 0
+
+
+def _query(args, like: tuple[str, ...] = ()) -> SearchQuery:
+    return SearchQuery(text=" ".join(getattr(args, "text", None) or []), negatives=tuple(args.negatives or ()),
+                       like=tuple(getattr(args, "like", None) or ()) + like, after=args.after, before=args.before,
+                       folder=args.folder, top=args.top)
+
+
+def cmd_search(args) -> int:
+    with _open(args) as lib:
+        try:
+            query = _query(args)
+            hits = lib.search(query)
+        except ValueError as exc:
+            raise PhotosiftError(str(exc)) from None
+    _print_hits(hits, args.json)
+    return 0
+
+
+def cmd_similar(args) -> int:
+    with _open(args) as lib:
+        hits = lib.search(_query(args, like=(args.image,)))
+    _print_hits(hits, args.json)
+    return 0
+
+
+def cmd_watch(args) -> int:
+    from core.scanning.watcher import Watcher
+
+    with _open(args) as lib:
+        for folder in args.paths:
+            lib.add_root(folder)
+        if not lib.roots():
+            raise PhotosiftError("no folders to watch: run `photosift watch FOLDER`")
+        watcher = Watcher(lib, on_scan=lambda s: print(
+            f"{s.added} added, {s.updated} updated, {s.moved} moved, {s.removed} removed, {s.failed} failed",
+            flush=True) if (s.added or s.updated or s.moved or s.removed or s.failed) else None)
+        print("watching " + ", ".join(r.path for r in lib.roots()) + " (Ctrl+C to stop)", flush=True)
+        try:
+            watcher.run_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            watcher.stop()
+    return 0
+
+
+def cmd_models(args) -> int:
+    with _open(args) as lib:
+        if args.action == "list":
+            models = lib.models.list()
+            if args.json:
+                _print_json([m.to_json() for m in models])
+                return 0
+            print(f"{'':2}{'name':46} {'size':>7} {'licence':8} {'ImageNet':>8} {'COCO R@1':>8}  installed")
+            for m in models:
+                size = f"{m.download_mb} MB" if m.download_mb else "-"
+                print(f"{'*' if m.active else ' '} {m.name:46} {size:>7} {m.licence or '-':8} "
+                      f"{m.imagenet_top1 or '-':>8} {m.coco_t2i_r1 or '-':>8}  {'yes' if m.installed else 'no'}"
+                      + (f"   {m.note}" if m.note else ""))
+        elif args.action == "download":
+            from core.embedding.catalog import DEFAULT_MODEL
+
+            name = args.name or DEFAULT_MODEL
+            print(f"downloading {name} ...", file=sys.stderr)
+            info = lib.models.download(name)
+            print(f"installed {info.name}" + (" (active)" if info.active else ""))
+        elif args.action == "import":
+            info = lib.models.import_file(args.file, args.arch, args.name)
+            print(f"imported {info.name} ({info.arch})" + (" (active)" if info.active else ""))
+        elif args.action == "use":
+            lib.models.use(args.name)
+            pending = lib.status(index_health=False)["pending"]
+            print(f"active model: {args.name}"
+                  + (f"; {pending} photos will be re-embedded by the next `photosift index` or `watch`, and "
+                     f"searches use the previous model until then" if pending else ""))
+    return 0
+
+
+def cmd_roots(args) -> int:
+    with _open(args) as lib:
+        if args.action == "add":
+            print(f"added {lib.add_root(args.path).path}")
+        elif args.action == "remove":
+            print(f"removed {args.path} ({lib.remove_root(args.path)} photos forgotten; files untouched)")
+        else:
+            for root in lib.roots():
+                print(root.path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="photosift", description="Organize your photos by what they show.")
+    parser.add_argument("--library", metavar="DIR", help=f"library folder (default: ${ENV_LIBRARY} or the "
+                                                         "user data folder)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more output (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("index", help="add folders and index them to completion")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("status", help="counts, failures, model, device and index health")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    def filters(p):
+        p.add_argument("--top", type=int, default=20, metavar="N")
+        p.add_argument("--not", dest="negatives", action="append", metavar="TEXT", help="exclude (repeatable)")
+        p.add_argument("--after", metavar="DATE", help="taken on or after (YYYY-MM-DD)")
+        p.add_argument("--before", metavar="DATE", help="taken before (a full day is included)")
+        p.add_argument("--folder", metavar="PATH", help="only photos inside this folder")
+        p.add_argument("--json", action="store_true", help="a JSON array, best first")
+
+    p = sub.add_parser("search", help="find photos by description")
+    p.add_argument("text", nargs="*", metavar="TEXT", help='words to match; "-word" excludes')
+    p.add_argument("--like", action="append", metavar="IMAGE", help="also like this image (repeatable)")
+    filters(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("similar", help="find photos that look like IMAGE (inside or outside the library)")
+    p.add_argument("image", metavar="IMAGE")
+    filters(p)
+    p.set_defaults(func=cmd_similar)
+
+    p = sub.add_parser("watch", help="keep the library in step with its folders until stopped")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("models", help="list, download, import or switch models")
+    msub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    m = msub.add_parser("list", help="known and installed models")
+    m.add_argument("--json", action="store_true")
+    m = msub.add_parser("download", help="download pretrained weights (needs internet)")
+    m.add_argument("name", nargs="?", help="model name (default: the recommended one)")
+    m = msub.add_parser("import", help="install a local weights file (offline)")
+    m.add_argument("file")
+    m.add_argument("--arch", required=True, help="open_clip architecture name, or a model config .json")
+    m.add_argument("--name", help="name to list it under (default: the file name)")
+    m = msub.add_parser("use", help="switch the active model (re-embeds in the background)")
+    m.add_argument("name")
+    p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("roots", help="list, add or remove library folders")
+    rsub = p.add_subparsers(dest="action", metavar="ACTION")
+    rsub.add_parser("list")
+    r = rsub.add_parser("add")
+    r.add_argument("path")
+    r = rsub.add_parser("remove")
+    r.add_argument("path")
+    p.set_defaults(func=cmd_roots)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logs.setup(args.verbose)
+    try:
+        return args.func(args)
+    except PhotosiftError as exc:
+        print(f"photosift: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("photosift: interrupted; the next run resumes where this one stopped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""The library database: one serialized writer, one reader per thread.
+
+SQLite in WAL mode lets readers run beside the single writer. All writes go
+through `write`/`transaction`, which hold one lock, so background indexing and
+user actions never interleave half-done changes.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import pathlib
+import sqlite3
+import threading
+from typing import Iterator, Sequence
+
+import sqlite_utils
+
+from core.db.migrations import migrate
+
+log = logging.getLogger(__name__)
+
+
+def _connect(path: pathlib.Path, readonly: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if readonly:
+        conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+class Database:
+    def __init__(self, path: pathlib.Path):
+        self.path = pathlib.Path(path)
+        self._lock = threading.RLock()
+        self._conn = _connect(self.path)
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is crash safe in WAL mode: a killed process loses nothing it
+        # committed; only a power cut may drop the last transactions.
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(self._conn)
+        self.utils = sqlite_utils.Database(self._conn)
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._depth = 0
+
+    # -- reading ---------------------------------------------------------
+    def reader(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _connect(self.path, readonly=True)
+            self._local.conn = conn
+            with self._lock:
+                self._readers.append(conn)
+        return conn
+
+    def read(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        return self.reader().execute(sql, params).fetchall()
+
+    def read_one(self, sql: str, params: Sequence = ()) -> tuple | None:
+        return self.reader().execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Sequence = ()):
+        row = self.read_one(sql, params)
+        return row[0] if row else None
+
+    # -- writing ---------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; nested calls join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._conn
+                finally:
+                    self._depth -= 1
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def write(self, sql: str, params: Sequence = ()) -> sqlite3.Cursor:
+        with self.transaction() as conn:
+            return conn.execute(sql, params)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+            try:
+                self._conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass
+            self._conn.close()

@@ -1,0 +1,127 @@
+"""Numbered schema migrations, tracked in PRAGMA user_version.
+
+Each entry upgrades the schema by one version. Append; never edit a released
+migration. A database newer than the last entry is refused, since this code
+cannot know what the newer columns mean.
+"""
+from __future__ import annotations
+
+import logging
+
+from core.errors import LibraryTooNew
+
+log = logging.getLogger(__name__)
+
+V1 = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE roots (
+    id INTEGER PRIMARY KEY,
+    path TEXT UNIQUE NOT NULL,
+    added_at TEXT NOT NULL,
+    last_scan_at TEXT,
+    online INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE photos (
+    id INTEGER PRIMARY KEY,
+    root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+    path TEXT UNIQUE NOT NULL,
+    path_raw BLOB,
+    folder TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    content_hash TEXT,
+    width INTEGER,
+    height INTEGER,
+    taken_at TEXT,
+    camera_make TEXT,
+    camera_model TEXT,
+    latitude REAL,
+    longitude REAL,
+    orientation INTEGER,
+    phash INTEGER,
+    state TEXT NOT NULL,
+    error TEXT,
+    added_at TEXT NOT NULL,
+    indexed_at TEXT
+);
+CREATE INDEX photos_hash ON photos(content_hash);
+CREATE INDEX photos_taken ON photos(taken_at);
+CREATE INDEX photos_folder ON photos(folder);
+CREATE INDEX photos_state ON photos(state);
+CREATE INDEX photos_root ON photos(root_id);
+CREATE TABLE models (
+    name TEXT PRIMARY KEY,
+    arch TEXT NOT NULL,
+    pretrained TEXT,
+    weights_path TEXT NOT NULL,
+    config_json TEXT,
+    source TEXT NOT NULL,
+    installed_at TEXT NOT NULL
+);
+CREATE TABLE embeddings (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (photo_id, model)
+) WITHOUT ROWID;
+CREATE INDEX embeddings_seq ON embeddings(model, seq);
+CREATE TABLE tag_categories (
+    id INTEGER PRIMARY KEY,
+    name TEXT UNIQUE NOT NULL
+);
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT UNIQUE NOT NULL,
+    category_id INTEGER REFERENCES tag_categories(id) ON DELETE SET NULL,
+    prompts TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE photo_tags (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    score REAL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (photo_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX photo_tags_tag ON photo_tags(tag_id);
+CREATE TABLE albums (
+    id INTEGER PRIMARY KEY,
+    name TEXT UNIQUE NOT NULL,
+    kind TEXT NOT NULL,
+    definition TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE album_photos (
+    album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    mark TEXT NOT NULL,
+    PRIMARY KEY (album_id, photo_id)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn) -> None:
+    """Bring the schema up to SCHEMA_VERSION, one transaction per step."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise LibraryTooNew(
+            f"this library was written by a newer Photosift (schema {version}; this version "
+            f"knows up to {SCHEMA_VERSION}): upgrade Photosift to open it")
+    for number in range(version, SCHEMA_VERSION):
+        log.info("migrating library schema to version %d", number + 1)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[number].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise

@@ -1,0 +1,1 @@
+"""CLIP models: the catalogue, installing and importing weights, and running them."""

@@ -1,0 +1,166 @@
+"""Installed models: download from the catalogue, import a local file, pick one.
+
+A model is usable once its weights lie in the library's models folder and a
+row in the `models` table points at them. After that nothing about it needs
+the network: loading reads the file directly, never the hub.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import pathlib
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+
+from core.embedding import catalog
+from core.embedding.clip_model import ModelSpec, read_config
+from core.errors import ModelError, NoModel
+
+log = logging.getLogger(__name__)
+
+WEIGHT_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin", ".ckpt")
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "model"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    arch: str
+    installed: bool
+    source: str
+    download_mb: int | None = None
+    licence: str | None = None
+    imagenet_top1: float | None = None
+    coco_t2i_r1: float | None = None
+    gflops: float | None = None
+    note: str = ""
+    active: bool = False
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+class ModelStore:
+    def __init__(self, db, folder: pathlib.Path, settings):
+        self._db = db
+        self.folder = pathlib.Path(folder)
+        self._settings = settings
+
+    # -- queries ---------------------------------------------------------
+    def installed(self) -> dict[str, tuple]:
+        rows = self._db.read("SELECT name, arch, weights_path, config_json, source FROM models ORDER BY name")
+        return {r[0]: r for r in rows}
+
+    def list(self) -> list[ModelInfo]:
+        installed = self.installed()
+        active = self._settings.get("active_model")
+        out = [ModelInfo(m.name, m.arch, m.name in installed, "catalogue", m.download_mb, m.licence,
+                         m.imagenet_top1, m.coco_t2i_r1, m.gflops, m.note, m.name == active)
+               for m in catalog.CATALOG]
+        known = {m.name for m in catalog.CATALOG}
+        out += [ModelInfo(name, row[1], True, row[4], active=name == active)
+                for name, row in installed.items() if name not in known]
+        return out
+
+    def spec(self, name: str) -> ModelSpec:
+        row = self.installed().get(name)
+        if row is None:
+            raise NoModel(f"model {name!r} is not installed: run `photosift models download {name}` "
+                          f"or `photosift models import FILE --arch ARCH`")
+        config_path = None
+        if row[3]:
+            config_path = str(self.folder / _slug(name) / f"{_slug(name)}-arch.json")
+            if not os.path.exists(config_path):
+                pathlib.Path(config_path).parent.mkdir(parents=True, exist_ok=True)
+                pathlib.Path(config_path).write_text(row[3])
+        return ModelSpec(name=name, arch=row[1], weights_path=row[2], config_path=config_path)
+
+    def active_spec(self) -> ModelSpec:
+        name = self._settings.get("active_model")
+        if not name:
+            raise NoModel("no model is installed, so photos cannot be embedded or searched yet: run "
+                          "`photosift models download` (needs internet) or `photosift models import FILE --arch ARCH`")
+        return self.spec(name)
+
+    # -- changes ---------------------------------------------------------
+    def _register(self, name: str, arch: str, weights_path: pathlib.Path, config_json: str | None,
+                  source: str, pretrained: str | None = None) -> None:
+        self._db.write(
+            "INSERT INTO models(name, arch, pretrained, weights_path, config_json, source, installed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET arch=excluded.arch, "
+            "pretrained=excluded.pretrained, weights_path=excluded.weights_path, "
+            "config_json=excluded.config_json, source=excluded.source, installed_at=excluded.installed_at",
+            (name, arch, pretrained, str(weights_path), config_json, source,
+             dt.datetime.now().isoformat(timespec="seconds")))
+        if not self._settings.get("active_model"):
+            self.use(name)
+
+    def download(self, name: str) -> ModelInfo:
+        """Fetch real pretrained weights through open_clip (Hugging Face hub)."""
+        entry = catalog.find(name)
+        if entry is None:
+            known = ", ".join(m.name for m in catalog.CATALOG)
+            raise ModelError(f"unknown model {name!r}; known models: {known}")
+        os.environ.pop("HF_HUB_OFFLINE", None)
+        import open_clip
+
+        cfg = open_clip.get_pretrained_cfg(entry.arch, entry.pretrained)
+        cache = self.folder / "hub"
+        cache.mkdir(parents=True, exist_ok=True)
+        try:
+            path = open_clip.download_pretrained(cfg, cache_dir=str(cache))
+        except Exception as exc:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+            raise ModelError(
+                f"could not download {entry.name} ({first}); check the internet connection, or on an "
+                f"offline machine use `photosift models import FILE --arch {entry.arch}`") from None
+        if not path or not os.path.exists(path):
+            raise ModelError(f"could not download {entry.name}: open_clip returned no file")
+        self._register(entry.name, entry.arch, pathlib.Path(path), None, "download", entry.pretrained)
+        return next(m for m in self.list() if m.name == entry.name)
+
+    def import_file(self, file: str | os.PathLike, arch: str, name: str | None = None) -> ModelInfo:
+        """Install a local checkpoint (air-gapped users); verified by loading it."""
+        from core.embedding.clip_model import ClipModel
+
+        src = pathlib.Path(file).expanduser()
+        if not src.is_file():
+            raise ModelError(f"weights file not found: {src}")
+        if src.suffix.lower() not in WEIGHT_SUFFIXES:
+            raise ModelError(f"{src.name}: expected a .safetensors or PyTorch weights file")
+        config_json = None
+        arch_path = pathlib.Path(arch).expanduser()
+        if arch.endswith(".json"):
+            config_json = json.dumps(read_config(arch_path), indent=1)
+            arch = arch_path.stem
+        name = name or src.stem
+        target_dir = self.folder / _slug(name)
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / f"weights{src.suffix.lower()}"
+        fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=f".part{src.suffix.lower()}")
+        os.close(fd)
+        try:
+            shutil.copyfile(src, tmp)
+            if config_json:
+                (target_dir / f"{_slug(name)}-arch.json").write_text(config_json)
+            probe = ModelSpec(name, arch, tmp, str(target_dir / f"{_slug(name)}-arch.json") if config_json else None)
+            ClipModel(probe, device="cpu")   # raises ModelError if the file does not fit the arch
+            os.replace(tmp, target)
+        finally:
+            pathlib.Path(tmp).unlink(missing_ok=True)
+        self._register(name, arch, target, config_json, "import")
+        return next(m for m in self.list() if m.name == name)
+
+    def use(self, name: str) -> None:
+        if name not in self.installed():
+            self.spec(name)  # raises the helpful NoModel
+        self._settings.set("active_model", name)
+        if not self._settings.get("serving_model"):
+            self._settings.set("serving_model", name)

@@ -1,0 +1,1 @@
+"""Turning photo files into pixels and metadata, without ever writing to them."""

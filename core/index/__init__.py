@@ -1,0 +1,1 @@
+"""The approximate-nearest-neighbour index: a derived cache of the stored vectors."""

@@ -1,0 +1,283 @@
+"""The Library facade: the one API that the CLI and the GUI call.
+
+It owns the database, the model, the vector indexes and the thumbnail cache,
+and hands out plain values (core.types). Long calls take plain callbacks
+(on_progress) and a cancel Event; the GUI runs them on its worker thread.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+import time
+
+import numpy as np
+
+from core.db import Database
+from core.embedding.models import ModelStore
+from core.errors import NoModel, PhotosiftError
+from core.imaging.decode import DecodeError, decode_file
+from core.imaging.thumbnails import ThumbnailCache
+from core.index.vector_index import VectorIndex, decode_vector
+from core.paths import LibraryPaths, db_path, default_library_dir, fs_path, is_within
+from core.pipeline.indexing import IndexingPipeline
+from core.scanning.planner import Plan, Planner, Root
+from core.search import engine
+from core.search.query import SearchQuery, parse
+from core.settings import Settings
+from core.types import Photo, ScanSummary, SearchHit
+
+log = logging.getLogger(__name__)
+
+
+class Library:
+    def __init__(self, folder: str | os.PathLike | None = None):
+        self.paths = LibraryPaths(folder or default_library_dir())
+        self.paths.ensure()
+        self.db = Database(self.paths.database)
+        self.settings = Settings(self.db)
+        self.models = ModelStore(self.db, self.paths.models, self.settings)
+        self.thumbnails = ThumbnailCache(self.paths.thumbnails, self.settings.get("thumbnail_size"))
+        self._loaded: dict[str, object] = {}       # model name -> ClipModel
+        self._indexes: dict[str, VectorIndex] = {}
+        self._lock = threading.RLock()              # guards the two dicts above
+        self._model_lock = threading.Lock()         # one caller at a time inside a model
+
+    def close(self) -> None:
+        with self._lock:
+            for index in self._indexes.values():
+                index.save_if_dirty()
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- roots -----------------------------------------------------------
+    def roots(self) -> list[Root]:
+        return [Root(r[0], r[1]) for r in self.db.read("SELECT id, path FROM roots ORDER BY path")]
+
+    def add_root(self, folder: str | os.PathLike) -> Root:
+        """Watch a folder. A folder inside a root is already covered; a parent absorbs its children."""
+        path = os.path.abspath(os.path.expanduser(os.fspath(folder)))
+        if not os.path.isdir(path):
+            raise PhotosiftError(f"not a folder: {path}")
+        for root in self.roots():
+            if root.path == path or is_within(path, root.path):
+                return root
+        with self.db.transaction() as conn:
+            cur = conn.execute("INSERT INTO roots(path, added_at) VALUES (?, ?)",
+                               (db_path(path), dt.datetime.now().isoformat(timespec="seconds")))
+            new_id = cur.lastrowid
+            for root in self.roots():
+                if is_within(root.path, path):
+                    conn.execute("UPDATE photos SET root_id = ? WHERE root_id = ?", (new_id, root.id))
+                    conn.execute("DELETE FROM roots WHERE id = ?", (root.id,))
+        return Root(new_id, path)
+
+    def remove_root(self, folder: str) -> int:
+        """Stop watching a folder and forget its photos (the files are not touched)."""
+        path = os.path.abspath(os.path.expanduser(folder))
+        row = self.db.read_one("SELECT id FROM roots WHERE path = ?", (db_path(path),))
+        if row is None:
+            raise PhotosiftError(f"{path} is not a library folder; see `photosift roots`")
+        ids = [r[0] for r in self.db.read("SELECT id FROM photos WHERE root_id = ?", (row[0],))]
+        self.db.write("DELETE FROM roots WHERE id = ?", (row[0],))
+        for index in self._indexes.values():
+            index.remove(ids)
+        return len(ids)
+
+    # -- models ----------------------------------------------------------
+    def model(self, name: str | None = None):
+        """The loaded model (the active one by default), loading it on first use."""
+        name = name or self.settings.get("active_model")
+        if not name:
+            self.models.active_spec()  # raises the helpful NoModel
+        with self._lock:
+            if name not in self._loaded:
+                from core.embedding.clip_model import ClipModel
+
+                self._loaded[name] = ClipModel(self.models.spec(name), device=self.settings.get("device"))
+            return self._loaded[name]
+
+    def serving_model_name(self) -> str:
+        """The model that answers searches: the active one once it covers the library."""
+        active = self.settings.get("active_model")
+        serving = self.settings.get("serving_model") or active
+        if not active:
+            raise NoModel("no model is installed: run `photosift models download` or `photosift models import`")
+        if serving != active and self._pending_count(active) == 0:
+            self.settings.set("serving_model", active)
+            serving = active
+        if serving not in self.models.installed():
+            serving = active
+        return serving
+
+    def _pending_count(self, model: str) -> int:
+        return self.db.scalar(
+            "SELECT COUNT(*) FROM photos WHERE state = 'indexed' AND id NOT IN "
+            "(SELECT photo_id FROM embeddings WHERE model = ?)", (model,)) or 0
+
+    def index(self, model: str) -> VectorIndex:
+        with self._lock:
+            if model not in self._indexes:
+                blob = self.db.scalar("SELECT vector FROM embeddings WHERE model = ? LIMIT 1", (model,))
+                dim = len(blob) // 2 if blob else self.model(model).dim
+                index = VectorIndex(self.paths.index_dir, model, dim)
+                index.reconcile(self.db)
+                self._indexes[model] = index
+            return self._indexes[model]
+
+    # -- indexing --------------------------------------------------------
+    def scan(self, paths: list[str] | None = None, *, on_progress=None, cancel: threading.Event | None = None,
+             only: set[str] | None = None) -> ScanSummary:
+        """Bring the library level with disk: everything, the given roots, or `only` these paths."""
+        start = time.monotonic()
+        roots = self.roots()
+        if paths:
+            wanted = {os.path.abspath(os.path.expanduser(p)) for p in paths}
+            roots = [r for r in roots if r.path in wanted]
+        model_name = self.settings.get("active_model") or None
+        planner = Planner(self.db, model_name)
+        plan = planner.plan_paths(only, roots) if only is not None else planner.plan_roots(roots)
+        with self.db.transaction() as conn:
+            for root in roots:
+                online = root.path not in plan.offline_roots
+                conn.execute("UPDATE roots SET online = ?, last_scan_at = COALESCE(?, last_scan_at) WHERE id = ?",
+                             (int(online), dt.datetime.now().isoformat(timespec="seconds") if online else None,
+                              root.id))
+        for folder in plan.offline_roots:
+            log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
+        counts, errors = self._run_plan(plan, model_name, on_progress, cancel)
+        errors = [f"{p}: {why}" for p, why in plan.walk_errors + errors]
+        return ScanSummary(
+            seen=plan.seen, unchanged=plan.unchanged + counts.touched, added=counts.embedded - counts.updated,
+            updated=counts.updated, moved=counts.moved, reused=counts.reused, removed=counts.vanished,
+            failed=counts.failed, skipped_failed=plan.skipped_failed, offline_roots=tuple(plan.offline_roots),
+            errors=tuple(errors), seconds=time.monotonic() - start, embedded=counts.embedded)
+
+    def _run_plan(self, plan: Plan, model_name, on_progress, cancel):
+        from core.pipeline.indexing import Counts
+
+        if not plan.jobs and not plan.missing:
+            return Counts(), []
+        if model_name is None:
+            raise NoModel("no model is installed, so photos cannot be indexed yet: run `photosift models "
+                          "download` (needs internet) or `photosift models import FILE --arch ARCH`")
+        model = self.model(model_name)
+        index = self.index(model_name)
+        pipeline = IndexingPipeline(
+            self.db, _Serialized(model, self._model_lock), model_name, index, self.thumbnails,
+            workers=self.settings.get("decode_workers"), batch_size=self.settings.get("batch_size"),
+            max_pixels=self.settings.get("max_megapixels") * 1_000_000, on_progress=on_progress, cancel=cancel)
+        try:
+            counts = pipeline.run(plan.jobs, plan.missing)
+        finally:
+            index.save()
+        # Other models' indexes drop photos that are gone.
+        for name, other in list(self._indexes.items()):
+            if name != model_name:
+                other.reconcile(self.db)
+        return counts, pipeline.errors
+
+    # -- search ----------------------------------------------------------
+    def _image_vector(self, model_name: str, image: str) -> np.ndarray:
+        """A library photo's stored vector, or a fresh embedding of an outside image."""
+        path = os.path.abspath(os.path.expanduser(image))
+        row = self.db.read_one(
+            "SELECT e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model = ? WHERE p.path = ?",
+            (model_name, db_path(path)))
+        if row:
+            return decode_vector(row[0])
+        model = self.model(model_name)
+        try:
+            decoded = decode_file(path, min_side=model.image_size)
+        except FileNotFoundError:
+            raise PhotosiftError(f"image not found: {path}") from None
+        except (DecodeError, OSError) as exc:
+            raise PhotosiftError(f"cannot use {path} as an example: {exc}") from None
+        with self._model_lock:
+            return model.embed_pil([decoded.image])[0]
+
+    def _text_vector(self, model_name: str, text: str) -> np.ndarray:
+        model = self.model(model_name)
+        with self._model_lock:
+            return model.embed_text(text)
+
+    def search(self, query: SearchQuery) -> list[SearchHit]:
+        model_name = self.serving_model_name()
+        text, typed_negatives = parse(query.text)
+        positives = ([self._text_vector(model_name, text)] if text else []) + \
+                    [self._image_vector(model_name, p) for p in query.like]
+        negatives = [self._text_vector(model_name, t) for t in (*typed_negatives, *query.negatives)] + \
+                    [self._image_vector(model_name, p) for p in query.unlike]
+        vector = engine.combine(positives, negatives)
+        allowed = engine.allowed_ids(self.db, model_name, query)
+        pairs = self.index(model_name).search(vector, query.top, allowed, ef=self.settings.get("search_ef"))
+        return engine.to_hits(self.db, pairs)
+
+    def similar(self, image: str, top: int = 20) -> list[SearchHit]:
+        return self.search(SearchQuery(like=(image,), top=top))
+
+    # -- inspection ------------------------------------------------------
+    def photo(self, photo_id: int) -> Photo | None:
+        row = self.db.read_one(
+            "SELECT id, path, size, mtime, content_hash, width, height, taken_at, camera_make, camera_model, "
+            "latitude, longitude, orientation, state, error FROM photos WHERE id = ?", (photo_id,))
+        return Photo(*row) if row else None
+
+    def photo_id(self, path: str) -> int | None:
+        return self.db.scalar("SELECT id FROM photos WHERE path = ?",
+                              (db_path(os.path.abspath(os.path.expanduser(path))),))
+
+    def status(self, index_health: bool = True) -> dict:
+        states = dict(self.db.read("SELECT state, COUNT(*) FROM photos GROUP BY state"))
+        failures = [{"path": r[0], "error": r[1]} for r in self.db.read(
+            "SELECT path, error FROM photos WHERE state = 'failed' ORDER BY path LIMIT 50")]
+        roots = [{"path": r[0], "online": bool(r[1]), "photos": r[2], "last_scan_at": r[3]} for r in self.db.read(
+            "SELECT r.path, r.online, (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id), r.last_scan_at "
+            "FROM roots r ORDER BY r.path")]
+        active = self.settings.get("active_model") or None
+        out = {
+            "library": str(self.paths.root),
+            "photos": sum(states.values()),
+            "indexed": states.get("indexed", 0),
+            "failed": states.get("failed", 0),
+            "states": states,
+            "roots": roots,
+            "failures": failures,
+            "active_model": active,
+            "serving_model": None,
+            "pending": self._pending_count(active) if active else states.get("indexed", 0),
+            "device": None,
+            "index": None,
+        }
+        if active:
+            from core.embedding.devices import pick_device
+
+            out["device"] = pick_device(self.settings.get("device"))
+            out["serving_model"] = serving = self.serving_model_name()
+            if index_health:
+                index = self.index(serving)
+                stored = self.db.scalar("SELECT COUNT(*) FROM embeddings WHERE model = ?", (serving,))
+                out["index"] = dict(index.health, model=serving, live=index.count, in_sync=index.count == stored)
+        return out
+
+
+class _Serialized:
+    """A model wrapper whose embed calls hold the library's model lock."""
+
+    def __init__(self, model, lock: threading.Lock):
+        self._model, self._lock = model, lock
+        self.image_size = model.image_size
+        self.preprocess = model.preprocess
+
+    def embed_images(self, tensors):
+        with self._lock:
+            return self._model.embed_images(tensors)
+
+
+__all__ = ["Library", "fs_path"]

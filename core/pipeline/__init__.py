@@ -1,0 +1,1 @@
+"""The bounded decode -> embed -> write pipeline."""

@@ -1,0 +1,135 @@
+"""Recording pipeline outcomes in SQLite and the vector index.
+
+Each outcome is written in the same transaction as the vector it carries, so
+a process killed at any moment leaves every photo either fully recorded or not
+at all; the next run redoes only the latter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+
+import numpy as np
+
+from core.index.vector_index import decode_vector, encode_vector
+from core.paths import db_path, raw_path
+
+log = logging.getLogger(__name__)
+
+_META_COLUMNS = ("width", "height", "taken_at", "camera_make", "camera_model", "latitude", "longitude",
+                 "orientation", "phash")
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+class PhotoWriter:
+    """The only code that writes photo rows and vectors."""
+
+    def __init__(self, db, model: str, index):
+        self._db = db
+        self._model = model
+        self._index = index
+        self._seq = db.scalar("SELECT COALESCE(MAX(seq), 0) FROM embeddings") or 0
+        self._pending_index: list[tuple[int, np.ndarray]] = []
+        self._pending_removals: list[int] = []
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _upsert(self, conn, job, content_hash, state: str, error: str | None, meta: dict) -> int:
+        path = db_path(job.path)
+        location = (path, raw_path(job.path), os.path.dirname(path), job.root_id, job.size, job.mtime)
+        cols = dict(zip(_META_COLUMNS, (meta.get(c) for c in _META_COLUMNS)))
+        if job.photo_id is not None:
+            conn.execute(
+                "UPDATE photos SET path=?, path_raw=?, folder=?, root_id=?, size=?, mtime=?, content_hash=?, "
+                + ", ".join(f"{c}=?" for c in _META_COLUMNS)
+                + ", state=?, error=?, indexed_at=? WHERE id=?",
+                (*location, content_hash, *cols.values(), state, error, _now(), job.photo_id))
+            return job.photo_id
+        # A stale row at this path (for example a failed file now replaced) gives way.
+        conn.execute("DELETE FROM photos WHERE path = ?", (path,))
+        cur = conn.execute(
+            "INSERT INTO photos(path, path_raw, folder, root_id, size, mtime, content_hash, "
+            + ", ".join(_META_COLUMNS) + ", state, error, added_at, indexed_at) VALUES ("
+            + ",".join("?" * (7 + len(_META_COLUMNS) + 4)) + ")",
+            (*location, content_hash, *cols.values(), state, error, _now(), _now()))
+        return cur.lastrowid
+
+    def _put_vector(self, conn, photo_id: int, model: str, vector: np.ndarray) -> None:
+        conn.execute("INSERT OR REPLACE INTO embeddings(photo_id, model, vector, seq) VALUES (?, ?, ?, ?)",
+                     (photo_id, model, encode_vector(vector), self._next_seq()))
+
+    # -- outcomes --------------------------------------------------------
+    def embedded(self, job, content_hash: str, meta: dict, vector: np.ndarray) -> None:
+        # Store what the index will be rebuilt from: the fp16-rounded vector.
+        vector = decode_vector(encode_vector(vector))
+        with self._db.transaction() as conn:
+            photo_id = self._upsert(conn, job, content_hash, "indexed", None, meta)
+            if job.old_hash and job.old_hash != content_hash:
+                # New content: vectors of other models describe the old picture.
+                conn.execute("DELETE FROM embeddings WHERE photo_id = ? AND model != ?", (photo_id, self._model))
+            self._put_vector(conn, photo_id, self._model, vector)
+        self._pending_index.append((photo_id, vector))
+
+    def reused(self, job, content_hash: str, source_id: int) -> None:
+        """A copy of a photo we already know: take its metadata and vectors, decode nothing."""
+        with self._db.transaction() as conn:
+            row = conn.execute(f"SELECT {', '.join(_META_COLUMNS)} FROM photos WHERE id = ?", (source_id,)).fetchone()
+            meta = dict(zip(_META_COLUMNS, row)) if row else {}
+            photo_id = self._upsert(conn, job, content_hash, "indexed", None, meta)
+            vectors = conn.execute("SELECT model, vector FROM embeddings WHERE photo_id = ?", (source_id,)).fetchall()
+            for model, blob in vectors:
+                vector = decode_vector(blob)
+                self._put_vector(conn, photo_id, model, vector)
+                if model == self._model:
+                    self._pending_index.append((photo_id, vector))
+
+    def moved(self, job, photo_id: int) -> None:
+        """The same file under a new path: the row, its vector, tags and albums follow it."""
+        path = db_path(job.path)
+        with self._db.transaction() as conn:
+            if job.photo_id is not None and job.photo_id != photo_id:
+                conn.execute("DELETE FROM photos WHERE id = ?", (job.photo_id,))
+                self._pending_removals.append(job.photo_id)
+            conn.execute("UPDATE photos SET path=?, path_raw=?, folder=?, root_id=?, size=?, mtime=? WHERE id=?",
+                         (path, raw_path(job.path), os.path.dirname(path), job.root_id, job.size, job.mtime,
+                          photo_id))
+
+    def touched(self, job) -> None:
+        """Same content, new mtime (a copy tool or `touch`): nothing to recompute."""
+        self._db.write("UPDATE photos SET size=?, mtime=? WHERE id=?", (job.size, job.mtime, job.photo_id))
+
+    def failed(self, job, content_hash: str | None, reason: str) -> None:
+        with self._db.transaction() as conn:
+            photo_id = self._upsert(conn, job, content_hash, "failed", reason, {})
+            if job.photo_id is not None:
+                conn.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
+                self._pending_removals.append(photo_id)
+
+    def removed(self, photo_ids) -> int:
+        ids = list(photo_ids)
+        with self._db.transaction() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                conn.execute(f"DELETE FROM photos WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        self._pending_removals.extend(ids)
+        return len(ids)
+
+    def flush_index(self) -> None:
+        """Apply committed changes to the in-memory index."""
+        if self._index is None:
+            self._pending_index.clear()
+            self._pending_removals.clear()
+            return
+        if self._pending_index:
+            ids = [p for p, _ in self._pending_index]
+            self._index.add(ids, np.stack([v for _, v in self._pending_index]), self._seq)
+            self._pending_index.clear()
+        if self._pending_removals:
+            self._index.remove(self._pending_removals)
+            self._pending_removals.clear()

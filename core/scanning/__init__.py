@@ -1,0 +1,1 @@
+"""Finding photos on disk and noticing when they change."""

@@ -1,0 +1,1 @@
+"""Text and image queries over the vector index, with SQL filters."""

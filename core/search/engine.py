@@ -1,0 +1,69 @@
+"""Turning a query into a ranked list: vectors -> ANN -> SQL filters -> hits.
+
+Filters are applied before the nearest-neighbour search (as an allowed-id
+set), never after a fixed top-k, so a narrow filter cannot silently shrink
+the result list.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from core.paths import db_path
+from core.search.query import SearchQuery, parse_date
+from core.types import SearchHit
+
+log = logging.getLogger(__name__)
+
+
+def combine(positives: list[np.ndarray], negatives: list[np.ndarray]) -> np.ndarray:
+    """One query vector: toward the mean of what is wanted, away from what is not.
+
+    Ranking by cos(x, P) - cos(x, N) equals ranking by x . (P - N), so the
+    difference of the unit means is exactly that scoring rule.
+    """
+    if not positives:
+        raise ValueError("a search needs text or an example image")
+    q = np.mean(positives, axis=0)
+    q = q / max(np.linalg.norm(q), 1e-12)
+    if negatives:
+        n = np.mean(negatives, axis=0)
+        q = q - n / max(np.linalg.norm(n), 1e-12)
+    return (q / max(np.linalg.norm(q), 1e-12)).astype(np.float32)
+
+
+def allowed_ids(db, model: str, query: SearchQuery) -> set[int] | None:
+    """Ids passing the query's filters, or None when nothing is filtered."""
+    if not query.has_filters:
+        return None
+    where, params = ["e.model = ?", "p.state = 'indexed'"], [model]
+    after, before = parse_date(query.after), parse_date(query.before, end=True)
+    if after:
+        where.append("p.taken_at >= ?")
+        params.append(after)
+    if before:
+        where.append("p.taken_at < ?")
+        params.append(before)
+    if query.folder:
+        import os
+
+        folder = db_path(os.path.abspath(os.path.expanduser(query.folder))).rstrip("/")
+        # A range on the path, not LIKE: no escaping of % and _ in folder names.
+        where.append("(p.path >= ? AND p.path < ?)")
+        params += [folder + "/", folder + "0"]
+    sql = ("SELECT p.id FROM photos p JOIN embeddings e ON e.photo_id = p.id WHERE " + " AND ".join(where))
+    return {r[0] for r in db.read(sql, params)}
+
+
+def to_hits(db, pairs: list[tuple[int, float]]) -> list[SearchHit]:
+    if not pairs:
+        return []
+    ids = [p for p, _ in pairs]
+    rows = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        for r in db.read(f"SELECT id, path, taken_at FROM photos WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            rows[r[0]] = r
+    return [SearchHit(photo_id=pid, path=rows[pid][1], score=round(score, 4), taken_at=rows[pid][2])
+            for pid, score in pairs if pid in rows]

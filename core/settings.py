@@ -1,0 +1,63 @@
+"""Every user preference, declared once with its type, default and meaning.
+
+Values live in the library's SQLite `settings` table so the CLI and the GUI
+share them. Window geometry is GUI state and is kept by the GUI, not here.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    doc: str
+
+
+SETTINGS: dict[str, Setting] = {s.key: s for s in (
+    Setting("active_model", str, "", "Model used to embed photos; searches use it once it covers the library."),
+    Setting("serving_model", str, "", "Model that answers searches while the active one is still embedding."),
+    Setting("device", str, "auto", "Where the model runs: auto (CUDA, then MPS, then CPU), cuda, mps or cpu."),
+    Setting("batch_size", int, 16, "Images embedded per model call."),
+    Setting("decode_workers", int, 0, "Threads that decode photos; 0 picks one per CPU core."),
+    Setting("thumbnail_size", int, 320, "Longest side, in pixels, of cached thumbnails."),
+    Setting("max_megapixels", int, 250, "Larger images are refused as possible decompression bombs."),
+    Setting("reconcile_minutes", int, 10, "How often `watch` rescans every root in full, since watchers miss events."),
+    Setting("search_ef", int, 400, "HNSW search breadth: higher is more exact and slower."),
+)}
+
+
+class Settings:
+    """Typed access to the settings table, through the library's database."""
+
+    def __init__(self, db):
+        self._db = db
+
+    def get(self, key: str) -> Any:
+        spec = SETTINGS[key]
+        row = self._db.read_one("SELECT value FROM settings WHERE key = ?", (key,))
+        if row is None:
+            return spec.default
+        try:
+            return spec.type(json.loads(row[0]))
+        except (ValueError, TypeError):
+            log.warning("setting %s has a bad stored value %r; using the default", key, row[0])
+            return spec.default
+
+    def set(self, key: str, value: Any) -> None:
+        spec = SETTINGS[key]
+        value = spec.type(value)
+        self._db.write(
+            "INSERT INTO settings(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {key: self.get(key) for key in SETTINGS}

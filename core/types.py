@@ -1,0 +1,78 @@
+"""Frozen values passed between threads and across the core API.
+
+They hold plain Python data only, so the GUI can wrap them in Qt signals and
+the CLI can print them as JSON without either knowing about the other.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Photo:
+    id: int
+    path: str
+    size: int
+    mtime: float
+    content_hash: str | None
+    width: int | None = None
+    height: int | None = None
+    taken_at: str | None = None
+    camera_make: str | None = None
+    camera_model: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    orientation: int | None = None
+    state: str = "indexed"
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    photo_id: int
+    path: str
+    score: float
+    taken_at: str | None = None
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an indexing run stands; sent to the on_progress callback."""
+    done: int
+    total: int
+    images_per_s: float = 0.0
+    eta_s: float | None = None
+    failed: int = 0
+    phase: str = "embedding"
+    current: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    """What one scan changed in the library."""
+    seen: int = 0
+    unchanged: int = 0
+    added: int = 0
+    updated: int = 0
+    moved: int = 0
+    reused: int = 0
+    removed: int = 0
+    failed: int = 0
+    skipped_failed: int = 0
+    offline_roots: tuple[str, ...] = ()
+    errors: tuple[str, ...] = field(default=())
+    seconds: float = 0.0
+    embedded: int = 0
+
+    @property
+    def images_per_s(self) -> float:
+        return self.embedded / self.seconds if self.seconds > 0 else 0.0
+
+    def to_json(self) -> dict:
+        out = dataclasses.asdict(self)
+        out["images_per_s"] = round(self.images_per_s, 2)
+        return out
