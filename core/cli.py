@@ -40,14 +40,12 @@ def _open(args):
 
 def cmd_index(args) -> int:
     with _open(args) as lib:
-        for folder in args.paths:
-            root = lib.add_root(folder)
-            log.info("library folder: %s", root.path)
+        chosen = [lib.add_root(folder).path for folder in args.paths]
         if not lib.roots():
             raise PhotosiftError("no folders to index: run `photosift index FOLDER`")
         bar = ProgressBar() if not args.quiet else None
         try:
-            summary = lib.scan(args.paths or None, on_progress=bar)
+            summary = lib.scan(chosen or None, on_progress=bar)
         finally:
             if bar:
                 bar.close()
@@ -242,11 +240,22 @@ def build_parser() -> argparse.ArgumentParser:
     r = rsub.add_parser("remove")
     r.add_argument("path")
     p.set_defaults(func=cmd_roots)
+
+    from core import cli_organize
+
+    cli_organize.add_parsers(sub)
     return parser
+
+
+def cmd_organize(args) -> int:
+    with _open(args) as lib:
+        return args.organize(args, lib)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "organize", None):
+        args.func = cmd_organize
     logs.setup(args.verbose)
     try:
         return args.func(args)

@@ -43,6 +43,16 @@ class Library:
         self._indexes: dict[str, VectorIndex] = {}
         self._lock = threading.RLock()              # guards the two dicts above
         self._model_lock = threading.Lock()         # one caller at a time inside a model
+        self._organizer = None
+
+    @property
+    def organizer(self):
+        """Tags, albums, duplicates, events and export (core.tagging)."""
+        if self._organizer is None:
+            from core.tagging.organizer import Organizer
+
+            self._organizer = Organizer(self)
+        return self._organizer
 
     def close(self) -> None:
         with self._lock:
@@ -151,7 +161,9 @@ class Library:
                               root.id))
         for folder in plan.offline_roots:
             log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
-        counts, errors = self._run_plan(plan, model_name, on_progress, cancel)
+        counts, errors, changed = self._run_plan(plan, model_name, on_progress, cancel)
+        if changed and self.settings.get("auto_tag") and self.serving_model_name() == model_name:
+            self.organizer.retag(changed)
         errors = [f"{p}: {why}" for p, why in plan.walk_errors + errors]
         return ScanSummary(
             seen=plan.seen, unchanged=plan.unchanged + counts.touched, added=counts.embedded - counts.updated,
@@ -163,7 +175,7 @@ class Library:
         from core.pipeline.indexing import Counts
 
         if not plan.jobs and not plan.missing:
-            return Counts(), []
+            return Counts(), [], []
         if model_name is None:
             raise NoModel("no model is installed, so photos cannot be indexed yet: run `photosift models "
                           "download` (needs internet) or `photosift models import FILE --arch ARCH`")
@@ -181,7 +193,7 @@ class Library:
         for name, other in list(self._indexes.items()):
             if name != model_name:
                 other.reconcile(self.db)
-        return counts, pipeline.errors
+        return counts, pipeline.errors, pipeline.changed_ids
 
     # -- search ----------------------------------------------------------
     def _image_vector(self, model_name: str, image: str) -> np.ndarray:

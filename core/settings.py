@@ -30,6 +30,7 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("thumbnail_size", int, 320, "Longest side, in pixels, of cached thumbnails."),
     Setting("max_megapixels", int, 250, "Larger images are refused as possible decompression bombs."),
     Setting("reconcile_minutes", int, 10, "How often `watch` rescans every root in full, since watchers miss events."),
+    Setting("auto_tag", bool, True, "Tag new photos from the vocabulary as they are indexed."),
     Setting("search_ef", int, 400, "HNSW search breadth: higher is more exact and slower."),
 )}
 

@@ -102,7 +102,19 @@ CREATE TABLE album_photos (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [V1]
+# Text vectors of tag prompts, per model: embedding 400 tags x 5 prompts takes
+# a minute on a CPU, so a vocabulary edit re-embeds only the tags it touched.
+V2 = """
+CREATE TABLE tag_vectors (
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    prompts_key TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (tag_id, model)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [V1, V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

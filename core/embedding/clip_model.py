@@ -83,6 +83,8 @@ class ClipModel:
         self._tokenizer = open_clip.get_tokenizer(arch)
         self.image_size = int(model.visual.image_size[0] if isinstance(model.visual.image_size, (tuple, list))
                               else model.visual.image_size)
+        # CLIP's learned softmax temperature; the tagger uses it for its softmax.
+        self.logit_scale = float(min(100.0, max(1.0, model.logit_scale.exp().item())))
         with torch.inference_mode():
             self.dim = int(self.embed_texts(["a photo"]).shape[1])
         log.info("loaded model %s (%s) on %s", spec.name, arch, self.device)

@@ -65,6 +65,11 @@ class IndexingPipeline:
         self._missing_by_hash: dict[str, list[int]] = {}
         self.errors: list[tuple[str, str]] = []
 
+    @property
+    def changed_ids(self) -> list[int]:
+        """Photos that got a new vector in this run (to tag them)."""
+        return self._writer.changed_ids
+
     # -- decode threads --------------------------------------------------
     def _decode_side(self, job):
         """Read, hash, and decode unless the content is already known."""

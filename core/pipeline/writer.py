@@ -35,6 +35,7 @@ class PhotoWriter:
         self._seq = db.scalar("SELECT COALESCE(MAX(seq), 0) FROM embeddings") or 0
         self._pending_index: list[tuple[int, np.ndarray]] = []
         self._pending_removals: list[int] = []
+        self.changed_ids: list[int] = []
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -75,6 +76,7 @@ class PhotoWriter:
                 conn.execute("DELETE FROM embeddings WHERE photo_id = ? AND model != ?", (photo_id, self._model))
             self._put_vector(conn, photo_id, self._model, vector)
         self._pending_index.append((photo_id, vector))
+        self.changed_ids.append(photo_id)
 
     def reused(self, job, content_hash: str, source_id: int) -> None:
         """A copy of a photo we already know: take its metadata and vectors, decode nothing."""
@@ -88,6 +90,7 @@ class PhotoWriter:
                 self._put_vector(conn, photo_id, model, vector)
                 if model == self._model:
                     self._pending_index.append((photo_id, vector))
+        self.changed_ids.append(photo_id)
 
     def moved(self, job, photo_id: int) -> None:
         """The same file under a new path: the row, its vector, tags and albums follow it."""

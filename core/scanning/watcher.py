@@ -48,6 +48,7 @@ class Watcher:
         self._observer = Observer()
         self._stop = threading.Event()
         self.cancel = threading.Event()
+        self.paused = False   # the GUI's pause button: events are kept, not lost
         self._started = False
 
     def start(self) -> None:
@@ -93,6 +94,10 @@ class Watcher:
             batch = self.coalescer.take(timeout=max(0.1, next_reconcile - time.monotonic()))
             if self._stop.is_set():
                 break
+            if batch and self.paused:
+                self.coalescer.add(*batch)
+                self._stop.wait(0.5)
+                continue
             if batch:
                 self._scan(batch)
             if time.monotonic() >= next_reconcile:

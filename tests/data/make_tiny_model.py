@@ -33,16 +33,26 @@ import shapes  # noqa: E402
 ARCH = "photosift-tiny"
 
 
+NAMES = {name: i for i, name in enumerate(list(shapes.SHAPES) + sorted(shapes.COLOURS))}
+
+
+def _codes(attrs) -> list[int]:
+    return [-1 if a is None else NAMES[a] for a in attrs]
+
+
 def build_set(n: int, seed: int, preprocess, tokenizer):
+    """Images, tokenized captions, and attribute codes of both (for the targets)."""
     rng = random.Random(seed)
     scenes = [shapes.random_scene(rng) for _ in range(n)]
     images = torch.stack([preprocess(shapes.render(s, 128, rng)) for s in scenes])
-    captions = [s.caption(rng) for s in scenes]
-    return scenes, images, tokenizer(captions)
+    described = [s.described(rng) for s in scenes]
+    image_attrs = torch.tensor([_codes((s.shape, s.colour, s.background)) for s in scenes])
+    caption_attrs = torch.tensor([_codes(d[1]) for d in described])
+    return scenes, images, tokenizer([d[0] for d in described]), image_attrs, caption_attrs
 
 
 def evaluate(model, preprocess, tokenizer) -> dict:
-    scenes, images, _ = build_set(400, 12345, preprocess, tokenizer)
+    scenes, images = build_set(400, 12345, preprocess, tokenizer)[:2]
     with torch.inference_mode():
         img = F.normalize(model.encode_image(images), dim=-1)
         prompts = tokenizer([f"a {s}" for s in shapes.SHAPES])
@@ -75,10 +85,10 @@ def main() -> None:
     tokenizer = open_clip.get_tokenizer(ARCH)
 
     t0 = time.time()
-    _, images, tokens = build_set(args.samples, 0, preprocess, tokenizer)
+    _, images, tokens, image_attrs, caption_attrs = build_set(args.samples, 0, preprocess, tokenizer)
     print(f"rendered {len(images)} samples in {time.time() - t0:.0f}s", flush=True)
 
-    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.05)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
     warmup = 100
     schedule = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps))))
@@ -90,11 +100,12 @@ def main() -> None:
         img = F.normalize(model.encode_image(images[idx]), dim=-1)
         txt = F.normalize(model.encode_text(tokens[idx]), dim=-1)
         logits = model.logit_scale.exp().clamp(max=100) * img @ txt.T
-        # Identical captions in a batch are true positives, not negatives.
-        same = (tokens[idx][:, None, :] == tokens[idx][None, :, :]).all(-1).float()
-        target = same / same.sum(1, keepdim=True)
-        loss = (torch.sum(-target * F.log_softmax(logits, 1), 1).mean()
-                + torch.sum(-target * F.log_softmax(logits.T, 1), 1).mean()) / 2
+        # Every caption that fits an image is a positive for it: "a circle"
+        # describes each circle in the batch, whatever its colour.
+        cap, img_a = caption_attrs[idx], image_attrs[idx]
+        fits = ((cap[None, :, :] == -1) | (cap[None, :, :] == img_a[:, None, :])).all(-1).float()  # [image, caption]
+        loss = (torch.sum(-(fits / fits.sum(1, keepdim=True)) * F.log_softmax(logits, 1), 1).mean()
+                + torch.sum(-(fits.T / fits.T.sum(1, keepdim=True)) * F.log_softmax(logits.T, 1), 1).mean()) / 2
         opt.zero_grad()
         loss.backward()
         opt.step()

@@ -33,12 +33,21 @@ class Scene:
 
     def caption(self, rng: random.Random | None = None) -> str:
         """A caption in one of the phrasings the model is trained on."""
+        return self.described(rng)[0]
+
+    def described(self, rng: random.Random | None = None) -> tuple[str, tuple[str | None, str | None, str | None]]:
+        """A caption and what it mentions (shape, colour, background; None = not said).
+
+        Training needs the second part: "a circle" describes a red circle too,
+        so it must not count as a negative for it.
+        """
         forms = (
-            f"a {self.colour} {self.shape} on a {self.background} background",
-            f"a photo of a {self.colour} {self.shape}",
-            f"a {self.colour} {self.shape}",
-            f"a {self.shape} on a {self.background} background",
-            f"a {self.shape}",
+            (f"a {self.colour} {self.shape} on a {self.background} background",
+             (self.shape, self.colour, self.background)),
+            (f"a photo of a {self.colour} {self.shape}", (self.shape, self.colour, None)),
+            (f"a {self.colour} {self.shape}", (self.shape, self.colour, None)),
+            (f"a {self.shape} on a {self.background} background", (self.shape, None, self.background)),
+            (f"a {self.shape}", (self.shape, None, None)),
         )
         return forms[0] if rng is None else rng.choice(forms)
 

@@ -1,0 +1,1 @@
+"""Tags, albums, duplicates and events, all computed from stored vectors."""

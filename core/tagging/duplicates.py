@@ -1,0 +1,113 @@
+"""Near-duplicate groups: exact copies, and resized or re-encoded versions.
+
+Two photos are near-duplicates only when two independent signals agree:
+their perceptual hashes (dHash, 64 bits) differ in at most MAX_HAMMING bits,
+and their embeddings are unusually close *for this model*: their cosine
+distance is under DISTANCE_SHARE of the median distance between random pairs
+of photos in this library. It is never a fixed cosine: a weak or untrained
+model whose vectors are all alike would put every pair above any fixed
+similarity threshold, while a resized copy stays far closer than typical
+pairs under any model. Candidates come from the vector index's nearest neighbours and
+from photos sharing a 16-bit band of their hash, so neither signal alone
+must find the pair.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.imaging.phash import distance
+
+log = logging.getLogger(__name__)
+
+MAX_HAMMING = 8
+DISTANCE_SHARE = 0.1
+NEIGHBOURS = 8
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    keep: int                 # the suggested copy to keep: most pixels, then largest file
+    photo_ids: tuple[int, ...]
+    paths: tuple[str, ...]
+    exact: bool
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[int, int] = {}
+
+    def find(self, a: int) -> int:
+        self.parent.setdefault(a, a)
+        while self.parent[a] != a:
+            self.parent[a] = self.parent[self.parent[a]]
+            a = self.parent[a]
+        return a
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def similarity_threshold(vectors: np.ndarray, rng: np.random.Generator, pairs: int = 20000) -> float:
+    """The cosine above which two photos are far closer than typical pairs under this model."""
+    n = len(vectors)
+    a, b = rng.integers(0, n, pairs), rng.integers(0, n, pairs)
+    keep = a != b
+    distances = 1.0 - np.einsum("ij,ij->i", vectors[a[keep]], vectors[b[keep]])
+    return float(1.0 - DISTANCE_SHARE * max(float(np.median(distances)), 0.0))
+
+
+def find_duplicates(db, model: str, index) -> list[DuplicateGroup]:
+    rows = db.read("SELECT p.id, p.path, p.content_hash, p.phash, COALESCE(p.width * p.height, 0), p.size, "
+                   "e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model = ? "
+                   "WHERE p.state = 'indexed'", (model,))
+    if len(rows) < 2:
+        return []
+    ids = [r[0] for r in rows]
+    pos = {pid: i for i, pid in enumerate(ids)}
+    vectors = np.frombuffer(b"".join(r[6] for r in rows), dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
+    threshold = similarity_threshold(vectors, np.random.default_rng(0))
+    groups = _UnionFind()
+    by_hash: dict[str, int] = {}
+    for r in rows:
+        if r[2] in by_hash:
+            groups.union(r[0], by_hash[r[2]])
+        else:
+            by_hash[r[2]] = r[0]
+    candidates: set[tuple[int, int]] = set()
+    bands: dict[tuple[int, int], list[int]] = {}
+    for r in rows:
+        if r[3] is None:
+            continue
+        for band in range(4):
+            bands.setdefault((band, (r[3] >> (16 * band)) & 0xFFFF), []).append(r[0])
+    for members in bands.values():
+        if 1 < len(members) <= 50:  # a huge bucket is a featureless hash, not a duplicate signal
+            candidates.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+    for pid in ids:
+        for other, _ in index.search(vectors[pos[pid]], NEIGHBOURS + 1):
+            if other != pid and other in pos:
+                candidates.add((min(pid, other), max(pid, other)))
+    for a, b in candidates:
+        ra, rb = rows[pos[a]], rows[pos[b]]
+        if ra[3] is None or rb[3] is None or distance(ra[3], rb[3]) > MAX_HAMMING:
+            continue
+        if float(vectors[pos[a]] @ vectors[pos[b]]) >= threshold:
+            groups.union(a, b)
+    clusters: dict[int, list[int]] = {}
+    for pid in ids:
+        clusters.setdefault(groups.find(pid), []).append(pid)
+    out = []
+    for members in clusters.values():
+        if len(members) < 2:
+            continue
+        keep = max(members, key=lambda p: (rows[pos[p]][4], rows[pos[p]][5], -p))
+        hashes = {rows[pos[p]][2] for p in members}
+        out.append(DuplicateGroup(keep, tuple(sorted(members)), tuple(rows[pos[p]][1] for p in sorted(members)),
+                                  exact=len(hashes) == 1))
+    return sorted(out, key=lambda g: g.paths[0])

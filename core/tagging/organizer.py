@@ -1,0 +1,108 @@
+"""The tagging and albums side of the Library facade.
+
+Kept apart from core.library so that each stays small; the Library creates
+one Organizer and hands it its database, model and index accessors.
+"""
+from __future__ import annotations
+
+import logging
+
+from core.errors import PhotosiftError
+from core.tagging import duplicates, events, export
+from core.tagging.albums import Albums
+from core.tagging.photo_tags import photos_with_tag, set_user_tag, tags_of
+from core.tagging.tagger import Tagger, TagRun
+from core.tagging.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+
+class Organizer:
+    def __init__(self, library):
+        self._lib = library
+        self.db = library.db
+        self.vocabulary = Vocabulary(self.db)
+        self.albums = Albums(self.db, self._text_vector, self._image_vector, library.serving_model_name)
+
+    def _text_vector(self, text: str):
+        return self._lib._text_vector(self._lib.serving_model_name(), text)
+
+    def _image_vector(self, path: str):
+        return self._lib._image_vector(self._lib.serving_model_name(), path)
+
+    def _photo(self, path: str) -> int:
+        pid = self._lib.photo_id(path)
+        if pid is None:
+            raise PhotosiftError(f"{path} is not in the library; index its folder first")
+        return pid
+
+    # -- tags ------------------------------------------------------------
+    def tagger(self) -> Tagger:
+        name = self._lib.serving_model_name()
+        return Tagger(self.db, self.vocabulary, name, _Locked(self._lib, name))
+
+    def retag(self, photo_ids: list[int] | None = None) -> TagRun:
+        """Tag everything (after a vocabulary change) or just new arrivals, from stored vectors."""
+        return self.tagger().run(photo_ids)
+
+    def tags_of(self, path: str):
+        return tags_of(self.db, self._photo(path))
+
+    def set_tag(self, path: str, tag: str, confirmed: bool) -> None:
+        set_user_tag(self.db, self.vocabulary, self._photo(path), tag, confirmed)
+
+    def tag_members(self, tag: str) -> list[str]:
+        ids = photos_with_tag(self.db, self.vocabulary.find(tag).id)
+        paths = dict(self.db.read(f"SELECT id, path FROM photos WHERE id IN ({','.join(map(str, ids)) or '0'})"))
+        return [paths[i] for i in ids if i in paths]
+
+    def tag_counts(self) -> list[tuple[str, str, int]]:
+        """(category, tag, photos) for the automatic per-tag albums."""
+        return self.db.read(
+            "SELECT COALESCE(c.name, 'other'), t.name, COUNT(pt.photo_id) FROM tags t "
+            "LEFT JOIN tag_categories c ON c.id = t.category_id "
+            "JOIN photo_tags pt ON pt.tag_id = t.id AND pt.source != 'rejected' "
+            "GROUP BY t.id ORDER BY 1, 2")
+
+    # -- albums ----------------------------------------------------------
+    def mark(self, album: str, path: str, inside: bool) -> None:
+        self.albums.mark(album, self._photo(path), "in" if inside else "out")
+
+    def export_album(self, name: str, dest: str, mode: str = "copy", xmp: bool = False) -> export.ExportReport:
+        from core.paths import fs_path
+
+        if name.startswith("tag:"):
+            sources = self.tag_members(name[4:])
+        else:
+            sources = [m.path for m in self.albums.members(name)]
+        items = []
+        for path in sources:
+            row = self.db.read_one("SELECT id, path_raw FROM photos WHERE path = ?", (path,))
+            tags = [(t.name, t.category) for t in tags_of(self.db, row[0])] if row else []
+            items.append((fs_path(path, row[1] if row else None), tags))
+        return export.export(items, dest, mode, xmp)
+
+    # -- groups ----------------------------------------------------------
+    def duplicates(self) -> list[duplicates.DuplicateGroup]:
+        name = self._lib.serving_model_name()
+        return duplicates.find_duplicates(self.db, name, self._lib.index(name))
+
+    def events(self) -> list[events.Event]:
+        try:
+            name = self._lib.serving_model_name()
+        except PhotosiftError:
+            name = None
+        return events.find_events(self.db, name)
+
+
+class _Locked:
+    """The serving model's text encoder, used under the library's model lock."""
+
+    def __init__(self, library, name: str):
+        self._lib, self._name = library, name
+        self._model = library.model(name)
+        self.logit_scale = self._model.logit_scale
+
+    def embed_texts(self, texts):
+        with self._lib._model_lock:
+            return self._model.embed_texts(texts)

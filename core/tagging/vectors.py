@@ -1,0 +1,78 @@
+"""Reading stored photo vectors in bulk, and caching tag text vectors.
+
+Everything in tagging is computed from vectors already in SQLite; no photo is
+ever decoded or embedded again for a vocabulary or album change.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Callable, Iterator
+
+import numpy as np
+
+from core.index.vector_index import decode_vector, encode_vector
+
+
+def photo_vectors(db, model: str, ids: list[int] | None = None,
+                  chunk: int = 20000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(ids, matrix) chunks of the stored vectors of indexed photos."""
+    base = ("SELECT e.photo_id, e.vector FROM embeddings e JOIN photos p ON p.id = e.photo_id "
+            "WHERE e.model = ? AND p.state = 'indexed'")
+    if ids is None:
+        last = -1
+        while True:
+            rows = db.read(base + " AND e.photo_id > ? ORDER BY e.photo_id LIMIT ?", (model, last, chunk))
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield _matrix(rows)
+    else:
+        for start in range(0, len(ids), 900):
+            part = ids[start:start + 900]
+            rows = db.read(base + f" AND e.photo_id IN ({','.join('?' * len(part))})", (model, *part))
+            if rows:
+                yield _matrix(rows)
+
+
+def all_photo_vectors(db, model: str, ids: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    parts = list(photo_vectors(db, model, ids))
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _matrix(rows) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    blob = b"".join(r[1] for r in rows)
+    return ids, np.frombuffer(blob, dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return (v / max(np.linalg.norm(v), 1e-12)).astype(np.float32)
+
+
+def prompt_vector(prompts, encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """Prompt ensembling: the normalised mean of the prompts' unit vectors."""
+    return _unit(encode(list(prompts)).mean(axis=0))
+
+
+def tag_vectors(db, model: str, tags, encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """One unit vector per tag, from the cache where its prompts are unchanged."""
+    cached = {r[0]: (r[1], r[2]) for r in db.read(
+        "SELECT tag_id, prompts_key, vector FROM tag_vectors WHERE model = ?", (model,))}
+    out, fresh = [], []
+    for tag in tags:
+        key = hashlib.sha1(json.dumps(tag.prompts).encode()).hexdigest()
+        hit = cached.get(tag.id)
+        if hit and hit[0] == key:
+            out.append(decode_vector(hit[1]))
+            continue
+        vector = prompt_vector(tag.prompts, encode)
+        fresh.append((tag.id, model, key, encode_vector(vector)))
+        out.append(decode_vector(encode_vector(vector)))
+    if fresh:
+        with db.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO tag_vectors(tag_id, model, prompts_key, vector) "
+                             "VALUES (?, ?, ?, ?)", fresh)
+    return np.stack(out) if out else np.zeros((0, 0), dtype=np.float32)

@@ -1,0 +1,1 @@
+"""Photosift's PySide6 desktop app, over core.library.Library."""

@@ -1,0 +1,51 @@
+"""Entry point of the desktop app (`photosift-gui`)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from core import logs
+from core.errors import PhotosiftError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="photosift-gui")
+    parser.add_argument("--library", metavar="DIR")
+    parser.add_argument("--no-watch", action="store_true", help="do not index or watch folders in the background")
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)  # smoke tests
+    args, qt_args = parser.parse_known_args(argv)
+    app = QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName("Photosift")
+    app.setOrganizationName("Photosift")
+    app.setDesktopFileName("io.github.photosift.Photosift")
+    from PySide6.QtGui import QIcon
+
+    from resources import FOLDER
+
+    app.setWindowIcon(QIcon(str(FOLDER / "icons" / "photosift.svg")))
+    from core.library import Library
+    from desktop_app.mainwindow import MainWindow
+
+    try:
+        library = Library(args.library)
+    except PhotosiftError as exc:
+        QMessageBox.critical(None, "Photosift", str(exc))
+        return 1
+    logs.setup(0, library.paths.log_file)
+    window = MainWindow(library, watch=not args.no_watch)
+    app.aboutToQuit.connect(window.shutdown)
+    window.resize(1200, 800)
+    window.show()
+    if args.quit_after:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+    code = app.exec()
+    library.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

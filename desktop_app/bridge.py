@@ -1,0 +1,72 @@
+"""The one place where core callbacks become Qt signals.
+
+The watcher and the indexing pipeline run on plain Python threads and call
+plain callbacks; this bridge re-emits them as signals, which Qt queues onto
+the GUI thread. Progress is throttled here so the status bar redraws a few
+times a second, not once per photo.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from PySide6.QtCore import QObject, Signal
+
+from core.scanning.watcher import Watcher
+
+log = logging.getLogger(__name__)
+
+
+class IndexingBridge(QObject):
+    progress = Signal(object)     # core.types.Progress
+    scanned = Signal(object)      # core.types.ScanSummary
+    state = Signal(str)           # "indexing", "idle", "paused"
+
+    def __init__(self, library, parent=None):
+        super().__init__(parent)
+        self._library = library
+        self._watcher: Watcher | None = None
+        self._thread: threading.Thread | None = None
+        self._last = 0.0
+        self.paused = False
+
+    def _on_progress(self, p) -> None:
+        now = time.monotonic()
+        if now - self._last >= 0.2 or p.done == p.total:
+            self._last = now
+            self.progress.emit(p)
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._watcher = Watcher(self._library, on_scan=self.scanned.emit, on_progress=self._on_progress)
+        self._thread = threading.Thread(target=self._run, name="photosift-watch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._watcher.run_forever()
+        except Exception:
+            log.exception("the folder watcher stopped")
+
+    def rescan(self) -> None:
+        """Index now (after adding a folder), without waiting for the next reconcile."""
+        if self._watcher is not None:
+            for root in self._library.roots():
+                self._watcher.coalescer.add(root.path)
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        if self._watcher is not None:
+            if paused:
+                self._watcher.cancel.set()
+            self._watcher.paused = paused
+        self.state.emit("paused" if paused else "indexing")
+
+    def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None

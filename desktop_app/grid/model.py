@@ -1,0 +1,90 @@
+"""The grid's item model: a list of photo ids, rows built lazily.
+
+Like Anki's browser model it holds only ids (plus the two strings a row
+needs); pixmaps come from a small LRU cache in front of the disk thumbnail
+cache, and a miss asks the loader and shows a placeholder until it answers.
+"""
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+from PySide6.QtGui import QImage, QPixmap
+
+from desktop_app.grid.thumbloader import ThumbnailLoader
+
+PathRole = Qt.ItemDataRole.UserRole + 1
+PhotoIdRole = Qt.ItemDataRole.UserRole + 2
+ScoreRole = Qt.ItemDataRole.UserRole + 3
+LRU_SIZE = 600
+
+
+class PhotoGridModel(QAbstractListModel):
+    def __init__(self, thumbnail_path, parent=None):
+        """thumbnail_path(content_hash) -> path of the cached thumbnail file."""
+        super().__init__(parent)
+        self._rows: list[tuple[int, str, str | None, float | None]] = []   # id, path, hash, score
+        self._thumb_path = thumbnail_path
+        self._cache: OrderedDict[int, QPixmap] = OrderedDict()
+        self._row_of: dict[int, int] = {}
+        self.loader = ThumbnailLoader(self)
+        self.loader.loaded.connect(self._on_loaded)
+
+    def set_rows(self, rows: list[tuple[int, str, str | None, float | None]]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._row_of = {r[0]: i for i, r in enumerate(self._rows)}
+        self.endResetModel()
+
+    def append_rows(self, rows) -> None:
+        rows = [r for r in rows if r[0] not in self._row_of]
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        for r in rows:
+            self._row_of[r[0]] = len(self._rows)
+            self._rows.append(r)
+        self.endInsertRows()
+
+    def photo_ids(self) -> list[int]:
+        return [r[0] for r in self._rows]
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        photo_id, path, content_hash, score = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return os.path.basename(path)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return path if score is None else f"{path}\nscore {score:.3f}"
+        if role == Qt.ItemDataRole.DecorationRole:
+            pixmap = self._cache.get(photo_id)
+            if pixmap is not None:
+                self._cache.move_to_end(photo_id)
+                return pixmap
+            if content_hash:
+                self.loader.request(photo_id, str(self._thumb_path(content_hash)))
+            return None
+        if role == PathRole:
+            return path
+        if role == PhotoIdRole:
+            return photo_id
+        if role == ScoreRole:
+            return score
+        return None
+
+    def _on_loaded(self, photo_id: int, image: QImage) -> None:
+        if image.isNull():
+            return
+        self._cache[photo_id] = QPixmap.fromImage(image)   # GUI thread: pixmaps are made here only
+        while len(self._cache) > LRU_SIZE:
+            self._cache.popitem(last=False)
+        row = self._row_of.get(photo_id)
+        if row is not None:
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])

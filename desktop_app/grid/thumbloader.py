@@ -1,0 +1,60 @@
+"""Loading thumbnails off the GUI thread, most recently requested first.
+
+Scrolling requests thumbnails for what just came into view; a LIFO queue
+serves those first, so the rows the user is looking at fill in before rows
+scrolled past. A worker thread reads QImages from the disk cache (QImage is
+safe off the GUI thread; QPixmap is not); the model turns them into pixmaps.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+log = logging.getLogger(__name__)
+
+
+class ThumbnailLoader(QObject):
+    loaded = Signal(int, QImage)      # photo id, image (null if unreadable)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._stack: list[tuple[int, str]] = []
+        self._queued: set[int] = set()
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._work, name="photosift-thumbs", daemon=True)
+        self._thread.start()
+
+    def request(self, photo_id: int, path: str) -> None:
+        with self._cond:
+            if photo_id in self._queued:
+                return
+            self._queued.add(photo_id)
+            self._stack.append((photo_id, path))
+            if len(self._stack) > 2000:   # scrolled far away: forget the oldest requests
+                for old_id, _ in self._stack[:1000]:
+                    self._queued.discard(old_id)
+                del self._stack[:1000]
+            self._cond.notify()
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stack and not self._stopped:
+                    self._cond.wait()
+                if self._stopped:
+                    return
+                photo_id, path = self._stack.pop()
+            image = QImage(path)
+            with self._cond:
+                self._queued.discard(photo_id)
+            self.loaded.emit(photo_id, image)
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+        self._thread.join(timeout=2)

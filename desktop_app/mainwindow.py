@@ -1,0 +1,287 @@
+"""The main window: sidebar, search bar, thumbnail grid, status bar."""
+from __future__ import annotations
+
+import logging
+import os
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QListView, QListWidget,
+                               QListWidgetItem, QMainWindow, QMenu, QMessageBox, QPushButton, QSlider,
+                               QSplitter, QToolBar)
+
+from core.errors import PhotosiftError
+from desktop_app import views
+from desktop_app.bridge import IndexingBridge
+from desktop_app.grid.delegate import ThumbnailDelegate
+from desktop_app.grid.model import PathRole, PhotoGridModel
+from desktop_app.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+NO_MODEL = ("No model installed, so search is off. Use File → Import model… with a weights file, "
+            "or run `photosift models download`.")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, library, watch: bool = True):
+        super().__init__()
+        self.library = library
+        self.setWindowTitle("Photosift")
+        self.tasks = TaskRunner(self)
+        self.bridge = IndexingBridge(library, self)
+        self._view = ("all", None)
+        self._generation = 0
+
+        self.model = PhotoGridModel(library.thumbnails.path_for, self)
+        self.grid = QListView()
+        self.grid.setViewMode(QListView.ViewMode.IconMode)
+        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
+        self.grid.setUniformItemSizes(True)
+        self.grid.setMovement(QListView.Movement.Static)
+        self.grid.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        self.grid.setLayoutMode(QListView.LayoutMode.Batched)
+        self.delegate = ThumbnailDelegate(self.grid)
+        self.grid.setItemDelegate(self.delegate)
+        self.grid.setModel(self.model)
+        self.grid.activated.connect(self._open)
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid.customContextMenuRequested.connect(self._context_menu)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setMaximumWidth(260)
+        self.sidebar.currentItemChanged.connect(self._sidebar_changed)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.grid)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search photos — e.g. dog on a beach -night")
+        self.search.setClearButtonEnabled(True)
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.zoom = QSlider(Qt.Orientation.Horizontal)
+        self.zoom.setRange(80, 320)
+        self.zoom.setValue(160)
+        self.zoom.setMaximumWidth(160)
+        self.zoom.valueChanged.connect(self._set_zoom)
+        bar = QToolBar("Search")
+        bar.setMovable(False)
+        bar.addWidget(self.search)
+        bar.addWidget(QLabel("  Zoom "))
+        bar.addWidget(self.zoom)
+        self.addToolBar(bar)
+
+        self.status = QLabel("")
+        self.pause = QPushButton("Pause indexing")
+        self.pause.setCheckable(True)
+        self.pause.toggled.connect(self._toggle_pause)
+        self.statusBar().addWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(self.pause)
+        self.bridge.progress.connect(self._on_progress)
+        self.bridge.scanned.connect(self._on_scanned)
+
+        self._build_menus()
+        self._check_model()
+        self._fill_sidebar()
+        self.show_view("all")
+        if watch:
+            self.bridge.start()
+
+    # -- set-up ----------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        add = QAction("&Add Folder…", self, shortcut=QKeySequence("Ctrl+O"), triggered=self._add_folder)
+        imp = QAction("&Import Model…", self, triggered=self._import_model)
+        quit_ = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        for action in (add, imp, quit_):
+            file_menu.addAction(action)
+        find = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find,
+                       triggered=lambda: self.search.setFocus(Qt.FocusReason.ShortcutFocusReason))
+        self.addAction(find)
+        zoom_in = QAction("Zoom &In", self, shortcut=QKeySequence.StandardKey.ZoomIn,
+                          triggered=lambda: self.zoom.setValue(self.zoom.value() + 20))
+        zoom_out = QAction("Zoom &Out", self, shortcut=QKeySequence.StandardKey.ZoomOut,
+                           triggered=lambda: self.zoom.setValue(self.zoom.value() - 20))
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(zoom_in)
+        view_menu.addAction(zoom_out)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(QAction("&About Photosift", self, triggered=self._about))
+
+    def _check_model(self) -> None:
+        has_model = bool(self.library.settings.get("active_model"))
+        self.search.setEnabled(has_model)
+        self.search.setToolTip("" if has_model else NO_MODEL)
+        self.status.setText("" if has_model else NO_MODEL)
+
+    def _fill_sidebar(self) -> None:
+        def done(data):
+            current = self._view
+            self.sidebar.blockSignals(True)
+            self.sidebar.clear()
+            for label, view in (("All photos", ("all", None)), ("Recent", ("recent", None))):
+                self._add_entry(label, view)
+            self._add_header("Albums")
+            for name in data["albums"]:
+                self._add_entry(name, ("album", name))
+            self._add_header("Tags")
+            for name, count in data["tags"]:
+                self._add_entry(f"{name} ({count})", ("tag", name))
+            self._add_header("Groups")
+            self._add_entry("Duplicates", ("duplicates", None))
+            self._add_entry("Events", ("events", None))
+            self.sidebar.blockSignals(False)
+            self._view = current
+
+        if self.library.settings.get("active_model"):
+            self.tasks.run(lambda: views.sidebar(self.library), done, lambda e: done({"albums": [], "tags": []}))
+        else:
+            done({"albums": [], "tags": []})
+
+    def _add_entry(self, label: str, view) -> None:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, view)
+        self.sidebar.addItem(item)
+
+    def _add_header(self, label: str) -> None:
+        item = QListWidgetItem(label.upper())
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.sidebar.addItem(item)
+
+    # -- views -----------------------------------------------------------
+    def show_view(self, kind: str, arg=None) -> None:
+        """Switch the grid to a view; the query runs in the background."""
+        self._view = (kind, arg)
+        self._generation += 1
+        generation = self._generation
+        lib = self.library
+        func = {
+            "all": lambda: views.all_photos(lib),
+            "recent": lambda: views.all_photos(lib, recent=True),
+            "search": lambda: views.search(lib, arg),
+            "similar": lambda: views.search(lib, "", like=(arg,)),
+            "album": lambda: views.album(lib, arg),
+            "tag": lambda: views.tag(lib, arg),
+            "duplicates": lambda: views.duplicates(lib),
+            "events": lambda: views.events(lib),
+        }[kind]
+
+        def done(rows):
+            if generation == self._generation:   # a newer query superseded this one
+                self.model.set_rows(rows)
+                self.grid.scrollToTop()
+
+        def failed(exc):
+            if generation == self._generation:
+                self.status.setText(str(exc) if isinstance(exc, PhotosiftError) else f"error: {exc}")
+
+        self.tasks.run(func, done, failed)
+
+    def _run_search(self) -> None:
+        text = self.search.text().strip()
+        self.show_view("search", text) if text else self.show_view("all")
+
+    def _sidebar_changed(self, item, _previous=None) -> None:
+        view = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if view:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.show_view(*view)
+
+    def _set_zoom(self, value: int) -> None:
+        self.delegate.size = value
+        self.grid.setIconSize(QSize(value, value))
+        self.grid.doItemsLayout()
+
+    # -- actions ---------------------------------------------------------
+    def _selected_path(self) -> str | None:
+        index = self.grid.currentIndex()
+        return index.data(PathRole) if index.isValid() else None
+
+    def _open(self, index) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(index.data(PathRole)))
+
+    def _context_menu(self, pos) -> None:
+        index = self.grid.indexAt(pos)
+        if not index.isValid():
+            return
+        path = index.data(PathRole)
+        menu = QMenu(self)
+        menu.addAction("Open", lambda: self._open(index))
+        menu.addAction("Show in File Manager",
+                       lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path))))
+        menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(path))
+        find = menu.addAction("Find Similar", lambda: self.show_view("similar", path))
+        find.setEnabled(self.search.isEnabled())
+        menu.exec(self.grid.viewport().mapToGlobal(pos))
+
+    def _add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a photo folder")
+        if folder:
+            try:
+                self.library.add_root(folder)
+            except PhotosiftError as exc:
+                QMessageBox.warning(self, "Photosift", str(exc))
+                return
+            self.bridge.rescan()
+
+    def _import_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import model weights", "",
+                                              "Weights (*.safetensors *.pt *.pth *.bin)")
+        if not path:
+            return
+        arch, ok = QInputDialog.getText(self, "Model architecture",
+                                        "open_clip architecture name (e.g. ViT-B-32-256) or a config .json path:",
+                                        text="ViT-B-32-256")
+        if not ok or not arch:
+            return
+        self.status.setText(f"importing {os.path.basename(path)}…")
+
+        def done(info):
+            self.status.setText(f"model {info.name} installed; indexing starts")
+            self._check_model()
+            self.bridge.rescan()
+
+        self.tasks.run(lambda: self.library.models.import_file(path, arch), done,
+                       lambda exc: self.status.setText(f"import failed: {exc}"), interactive=False)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About Photosift",
+                          "<b>Photosift</b><p>Organize your photos by what they show, offline.</p>"
+                          "<p>Licence: GPL-3.0-or-later. Uses Qt (LGPL), PyTorch (BSD), open_clip (MIT), "
+                          "hnswlib (Apache-2.0), watchdog (Apache-2.0), Pillow (MIT-CMU).</p>")
+
+    # -- background indexing ----------------------------------------------
+    def _toggle_pause(self, paused: bool) -> None:
+        self.bridge.set_paused(paused)
+        self.pause.setText("Resume indexing" if paused else "Pause indexing")
+
+    def _on_progress(self, p) -> None:
+        eta = "" if p.eta_s is None else f", {int(p.eta_s) // 60}:{int(p.eta_s) % 60:02d} left"
+        self.status.setText(f"Indexing {p.done}/{p.total} · {p.images_per_s:.1f} photos/s{eta}"
+                            + (f" · {p.failed} failed" if p.failed else ""))
+
+    def _on_scanned(self, summary) -> None:
+        changed = summary.added + summary.updated + summary.moved + summary.removed + summary.reused
+        total = self.library.db.scalar("SELECT COUNT(*) FROM photos WHERE state = 'indexed'")
+        self.status.setText(f"{total} photos" + (f" · {summary.failed} could not be read" if summary.failed else ""))
+        if changed and self._view[0] in ("all", "recent"):
+            self.show_view(*self._view)   # new photos appear without a reload by the user
+        if changed:
+            self._fill_sidebar()
+
+    def shutdown(self) -> None:
+        """Stop background work; safe to call twice (close, then quit)."""
+        self.bridge.stop()
+        self.model.loader.stop()
+        self.tasks.wait()
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,66 @@
+"""What the grid can show, as background queries over the Library.
+
+Each function runs on a pool thread and returns plain rows
+(photo id, path, content hash, score); the window only swaps them in.
+"""
+from __future__ import annotations
+
+from core.search.query import SearchQuery
+
+
+def _hashes(lib, ids: list[int]) -> dict[int, str]:
+    out = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        out.update(lib.db.read(f"SELECT id, content_hash FROM photos WHERE id IN ({','.join('?' * len(chunk))})",
+                               chunk))
+    return out
+
+
+def _with_hashes(lib, pairs: list[tuple[int, str, float | None]]):
+    hashes = _hashes(lib, [p[0] for p in pairs])
+    return [(pid, path, hashes.get(pid), score) for pid, path, score in pairs]
+
+
+def all_photos(lib, recent: bool = False):
+    order = "added_at DESC, id DESC LIMIT 500" if recent else "COALESCE(taken_at, added_at) DESC, id DESC"
+    return [(r[0], r[1], r[2], None) for r in lib.db.read(
+        f"SELECT id, path, content_hash FROM photos WHERE state = 'indexed' ORDER BY {order}")]
+
+
+def search(lib, text: str, top: int = 300, like: tuple[str, ...] = ()):
+    hits = lib.search(SearchQuery(text=text, like=like, top=top))
+    return _with_hashes(lib, [(h.photo_id, h.path, h.score) for h in hits])
+
+
+def album(lib, name: str):
+    members = lib.organizer.albums.members(name)
+    return _with_hashes(lib, [(m.photo_id, m.path, m.score) for m in members])
+
+
+def tag(lib, name: str):
+    paths = lib.organizer.tag_members(name)
+    ids = {p: lib.photo_id(p) for p in paths}
+    return _with_hashes(lib, [(ids[p], p, None) for p in paths if ids[p] is not None])
+
+
+def duplicates(lib):
+    rows = []
+    for group in lib.organizer.duplicates():
+        rows += [(pid, path, None) for pid, path in zip(group.photo_ids, group.paths)]
+    return _with_hashes(lib, rows)
+
+
+def events(lib):
+    rows = []
+    for event in lib.organizer.events():
+        paths = dict(lib.db.read(f"SELECT id, path FROM photos WHERE id IN ({','.join(map(str, event.photo_ids))})"))
+        rows += [(pid, paths[pid], None) for pid in event.photo_ids if pid in paths]
+    return _with_hashes(lib, rows)
+
+
+def sidebar(lib) -> dict:
+    """Albums and tags for the sidebar (names and counts)."""
+    org = lib.organizer
+    return {"albums": [a.name for a in org.albums.list()],
+            "tags": sorted(((t, n) for _, t, n in org.tag_counts()), key=lambda x: -x[1])[:40]}
