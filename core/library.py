@@ -162,14 +162,19 @@ class Library:
         for folder in plan.offline_roots:
             log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
         counts, errors, changed = self._run_plan(plan, model_name, on_progress, cancel)
+        seconds = time.monotonic() - start
         if changed and self.settings.get("auto_tag") and self.serving_model_name() == model_name:
-            self.organizer.retag(changed)
+            try:
+                run = self.organizer.retag(changed)
+                log.info("tagged %d photos in %.1fs", run.photos, run.seconds)
+            except Exception:  # tags can be redone (`photosift tags retag`); the index is what matters
+                log.exception("automatic tagging failed")
         errors = [f"{p}: {why}" for p, why in plan.walk_errors + errors]
         return ScanSummary(
             seen=plan.seen, unchanged=plan.unchanged + counts.touched, added=counts.embedded - counts.updated,
             updated=counts.updated, moved=counts.moved, reused=counts.reused, removed=counts.vanished,
             failed=counts.failed, skipped_failed=plan.skipped_failed, offline_roots=tuple(plan.offline_roots),
-            errors=tuple(errors), seconds=time.monotonic() - start, embedded=counts.embedded)
+            errors=tuple(errors), seconds=seconds, embedded=counts.embedded)
 
     def _run_plan(self, plan: Plan, model_name, on_progress, cancel):
         from core.pipeline.indexing import Counts

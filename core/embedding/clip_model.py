@@ -113,8 +113,33 @@ class ClipModel:
         torch = self._torch
         tokens = self._tokenizer(list(texts)).to(self.device)
         with torch.inference_mode(), self._autocast():
-            out = self._model.encode_text(tokens)
+            out = self._encode_text(tokens)
         return _normalize(out.float().cpu().numpy())
+
+    def _encode_text(self, tokens):
+        """encode_text over only the tokens that matter.
+
+        CLIP's text tower is causal and pools at the end-of-text token, so
+        the padding after it (most of the 77 positions for a short query)
+        cannot change the result. Cutting it makes queries and tag prompts
+        several times cheaper. Models built differently use open_clip's own
+        encode_text.
+        """
+        m = self._model
+        mask = getattr(m, "attn_mask", None)
+        if getattr(m, "text_pool_type", None) != "argmax" or mask is None or not hasattr(m, "positional_embedding"):
+            return m.encode_text(tokens)
+        from open_clip.transformer import text_global_pool
+
+        length = int(tokens.argmax(dim=-1).max().item()) + 1
+        tokens = tokens[:, :length]
+        cast = m.transformer.get_cast_dtype()
+        x = m.token_embedding(tokens).to(cast) + m.positional_embedding[:length].to(cast)
+        x = m.ln_final(m.transformer(x, attn_mask=mask[:length, :length]))
+        x = text_global_pool(x, tokens, m.text_pool_type)
+        if m.text_projection is not None:
+            x = m.text_projection(x) if isinstance(m.text_projection, self._torch.nn.Linear) else x @ m.text_projection
+        return x
 
     @functools.lru_cache(maxsize=512)
     def embed_text(self, text: str) -> np.ndarray:
