@@ -7,7 +7,11 @@ distance is under DISTANCE_SHARE of the median distance between random pairs
 of photos in this library. It is never a fixed cosine: a weak or untrained
 model whose vectors are all alike would put every pair above any fixed
 similarity threshold, while a resized copy stays far closer than typical
-pairs under any model. Candidates come from the vector index's nearest neighbours and
+pairs under any model. A pair that passes both is verified on the cached
+thumbnails: same aspect ratio (within ASPECT_TOLERANCE) and pixel correlation
+of at least MIN_CORRELATION at 32x32 grey. Resized and re-encoded copies
+score above 0.998; different crops of one scene, which fool both hashes and
+weak models, stay below 0.98. Candidates come from the vector index's nearest neighbours and
 from photos sharing a 16-bit band of their hash, so neither signal alone
 must find the pair.
 """
@@ -24,6 +28,8 @@ log = logging.getLogger(__name__)
 
 MAX_HAMMING = 8
 DISTANCE_SHARE = 0.1
+MIN_CORRELATION = 0.99
+ASPECT_TOLERANCE = 0.02
 NEIGHBOURS = 8
 
 
@@ -62,9 +68,30 @@ def similarity_threshold(vectors: np.ndarray, rng: np.random.Generator, pairs: i
     return float(1.0 - DISTANCE_SHARE * max(float(np.median(distances)), 0.0))
 
 
-def find_duplicates(db, model: str, index) -> list[DuplicateGroup]:
+def _signature(thumbnails, content_hash: str) -> np.ndarray | None:
+    """Standardised 32x32 grey pixels of the cached thumbnail, for verification."""
+    from PIL import Image
+
+    try:
+        with Image.open(thumbnails.path_for(content_hash)) as im:
+            a = np.asarray(im.convert("L").resize((32, 32), Image.Resampling.BOX), dtype=np.float32).ravel()
+    except OSError:
+        return None
+    return (a - a.mean()) / (a.std() + 1e-6)
+
+
+def _same_picture(ra, rb, thumbnails, cache: dict) -> bool:
+    (wa, ha), (wb, hb) = ra[7:9], rb[7:9]
+    if not (wa and ha and wb and hb) or abs((wa / ha) / (wb / hb) - 1) > ASPECT_TOLERANCE:
+        return False
+    sa = cache.setdefault(ra[2], _signature(thumbnails, ra[2]))
+    sb = cache.setdefault(rb[2], _signature(thumbnails, rb[2]))
+    return sa is not None and sb is not None and float(sa @ sb) / sa.size >= MIN_CORRELATION
+
+
+def find_duplicates(db, model: str, index, thumbnails) -> list[DuplicateGroup]:
     rows = db.read("SELECT p.id, p.path, p.content_hash, p.phash, COALESCE(p.width * p.height, 0), p.size, "
-                   "e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model = ? "
+                   "e.vector, p.width, p.height FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model = ? "
                    "WHERE p.state = 'indexed'", (model,))
     if len(rows) < 2:
         return []
@@ -93,11 +120,12 @@ def find_duplicates(db, model: str, index) -> list[DuplicateGroup]:
         for other, _ in index.search(vectors[pos[pid]], NEIGHBOURS + 1):
             if other != pid and other in pos:
                 candidates.add((min(pid, other), max(pid, other)))
+    signatures: dict[str, np.ndarray | None] = {}
     for a, b in candidates:
         ra, rb = rows[pos[a]], rows[pos[b]]
         if ra[3] is None or rb[3] is None or distance(ra[3], rb[3]) > MAX_HAMMING:
             continue
-        if float(vectors[pos[a]] @ vectors[pos[b]]) >= threshold:
+        if float(vectors[pos[a]] @ vectors[pos[b]]) >= threshold and _same_picture(ra, rb, thumbnails, signatures):
             groups.union(a, b)
     clusters: dict[int, list[int]] = {}
     for pid in ids:

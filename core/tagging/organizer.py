@@ -85,7 +85,7 @@ class Organizer:
     # -- groups ----------------------------------------------------------
     def duplicates(self) -> list[duplicates.DuplicateGroup]:
         name = self._lib.serving_model_name()
-        return duplicates.find_duplicates(self.db, name, self._lib.index(name))
+        return duplicates.find_duplicates(self.db, name, self._lib.index(name), self._lib.thumbnails)
 
     def events(self) -> list[events.Event]:
         try:
