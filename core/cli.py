@@ -178,6 +178,27 @@ def cmd_roots(args) -> int:
     return 0
 
 
+def cmd_config(args) -> int:
+    from core.settings import SETTINGS
+
+    with _open(args) as lib:
+        if args.key is None:
+            for key, spec in SETTINGS.items():
+                print(f"{key} = {json.dumps(lib.settings.get(key))}    # {spec.doc}")
+            return 0
+        if args.key not in SETTINGS:
+            raise PhotosiftError(f"unknown setting {args.key!r}; `photosift config` lists them")
+        if args.value is not None:
+            spec = SETTINGS[args.key]
+            try:
+                value = json.loads(args.value) if spec.type is not str else args.value
+                lib.settings.set(args.key, spec.type(value))
+            except (ValueError, TypeError):
+                raise PhotosiftError(f"{args.key} takes a {spec.type.__name__}, not {args.value!r}") from None
+        print(f"{args.key} = {json.dumps(lib.settings.get(args.key))}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="photosift", description="Organize your photos by what they show.")
     parser.add_argument("--library", metavar="DIR", help=f"library folder (default: ${ENV_LIBRARY} or the "
@@ -231,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
     m = msub.add_parser("use", help="switch the active model (re-embeds in the background)")
     m.add_argument("name")
     p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("config", help="show or change settings (e.g. `photosift config device cpu`)")
+    p.add_argument("key", nargs="?")
+    p.add_argument("value", nargs="?")
+    p.set_defaults(func=cmd_config)
 
     p = sub.add_parser("roots", help="list, add or remove library folders")
     rsub = p.add_subparsers(dest="action", metavar="ACTION")

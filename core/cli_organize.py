@@ -68,7 +68,10 @@ def cmd_albums(args, lib) -> int:
         albums = org.albums.list()
         counts = org.tag_counts()
         if args.json:
+            categories = sorted({c for c, _, _ in counts})
             _print_json([dict(a.to_json(), photos=len(org.albums.members(a.name))) for a in albums]
+                        + [{"name": f"category:{c}", "kind": "auto", "photos": len(org.category_members(c))}
+                           for c in categories]
                         + [{"name": f"tag:{t}", "kind": "auto", "category": c, "photos": n} for c, t, n in counts])
             return 0
         for album in albums:
@@ -76,8 +79,9 @@ def cmd_albums(args, lib) -> int:
         for c, t, n in counts:
             print(f"{n:7d}  tag:{t} (auto, {c})")
     elif action == "show":
-        if args.name.startswith("tag:"):
-            paths = org.tag_members(args.name[4:])
+        if args.name.startswith(("tag:", "category:")):
+            kind, _, value = args.name.partition(":")
+            paths = org.tag_members(value) if kind == "tag" else org.category_members(value)
             if args.json:
                 _print_json([{"path": p} for p in paths])
             for p in ([] if args.json else paths):
@@ -176,7 +180,7 @@ def add_parsers(sub) -> None:
     t = p.add_subparsers(dest="action", metavar="ACTION")
     t.add_parser("list")
     s = t.add_parser("show")
-    s.add_argument("name", help="an album name, or tag:NAME for an automatic album")
+    s.add_argument("name", help="an album name, or tag:NAME / category:NAME for an automatic album")
     s = t.add_parser("create", help="a smart album from a prompt, or a manual one without")
     s.add_argument("name")
     s.add_argument("--prompt")

@@ -56,6 +56,15 @@ class Organizer:
         paths = dict(self.db.read(f"SELECT id, path FROM photos WHERE id IN ({','.join(map(str, ids)) or '0'})"))
         return [paths[i] for i in ids if i in paths]
 
+    def category_members(self, category: str) -> list[str]:
+        """The automatic album of a whole category (e.g. every photo tagged with an animal)."""
+        rows = self.db.read(
+            "SELECT p.path, MAX(pt.score) FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id "
+            "JOIN tag_categories c ON c.id = t.category_id JOIN photos p ON p.id = pt.photo_id "
+            "WHERE c.name = ? AND pt.source != 'rejected' AND p.state = 'indexed' "
+            "GROUP BY p.id ORDER BY MAX(pt.source != 'auto') DESC, MAX(pt.score) DESC", (category,))
+        return [r[0] for r in rows]
+
     def tag_counts(self) -> list[tuple[str, str, int]]:
         """(category, tag, photos) for the automatic per-tag albums."""
         return self.db.read(
@@ -73,6 +82,8 @@ class Organizer:
 
         if name.startswith("tag:"):
             sources = self.tag_members(name[4:])
+        elif name.startswith("category:"):
+            sources = self.category_members(name[9:])
         else:
             sources = [m.path for m in self.albums.members(name)]
         items = []

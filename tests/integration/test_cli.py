@@ -149,3 +149,24 @@ def test_real_photo_library_from_make_corpus(tmp_path):
     assert dated == len(files)
     assert located > 0
     assert json.loads(photosift(lib, "index", "--json").stdout)["unchanged"] == len(files)
+
+
+def test_organizing_commands_end_to_end(tmp_path):
+    lib = tmp_path / "lib"
+    photos = tmp_path / "photos"
+    truth = shapes.write_folder(photos, per_combo=3)
+    photosift(lib, "models", "import", str(TINY_WEIGHTS), "--arch", str(TINY_CONFIG), "--name", "tiny")
+    photosift(lib, "index", str(photos))
+    assert json.loads(photosift(lib, "tags", "--json", "list").stdout)  # the default vocabulary tagged something
+    photosift(lib, "albums", "create", "reds", "--prompt", "a red circle")
+    albums = json.loads(photosift(lib, "albums", "--json", "list").stdout)
+    assert any(a["name"] == "reds" and a["kind"] == "smart" and a["photos"] > 0 for a in albums)
+    target = sorted(truth)[0]
+    photosift(lib, "albums", "mark", "reds", target, "--in")
+    members = json.loads(photosift(lib, "albums", "--json", "show", "reds").stdout)
+    assert any(m["path"] == target and m["marked"] == "in" for m in members)
+    report = json.loads(photosift(lib, "albums", "--json", "export", "reds", str(tmp_path / "out"), "--xmp").stdout)
+    assert len(report["exported"]) == len(members) and report["sidecars"] == len(members)
+    assert photosift(lib, "config", "device", "cpu").stdout.strip() == 'device = "cpu"'
+    bad = photosift(lib, "config", "batch_size", "many", check=False)
+    assert bad.returncode == 1 and "takes a int" in bad.stderr
