@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+import time
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 
 from desktop_app.grid.thumbloader import ThumbnailLoader
@@ -29,7 +31,9 @@ class PhotoGridModel(QAbstractListModel):
         self._cache: OrderedDict[int, QPixmap] = OrderedDict()
         self._row_of: dict[int, int] = {}
         self.loader = ThumbnailLoader(self)
-        self.loader.loaded.connect(self._on_loaded)
+        self._drain = QTimer(self, singleShot=True, interval=0)
+        self._drain.timeout.connect(self._take_loaded)
+        self.loader.available.connect(self._drain.start)
 
     def set_rows(self, rows: list[tuple[int, str, str | None, float | None]]) -> None:
         self.beginResetModel()
@@ -77,6 +81,18 @@ class PhotoGridModel(QAbstractListModel):
         if role == ScoreRole:
             return score
         return None
+
+    def _take_loaded(self) -> None:
+        """Turn loaded images into pixmaps for at most a few ms, then yield to the event loop."""
+        deadline = time.perf_counter() + 0.008
+        while time.perf_counter() < deadline:
+            batch = self.loader.take(8)
+            if not batch:
+                return
+            for photo_id, image in batch:
+                self._on_loaded(photo_id, image)
+        if self.loader.ready:
+            self._drain.start(10)
 
     def _on_loaded(self, photo_id: int, image: QImage) -> None:
         if image.isNull():

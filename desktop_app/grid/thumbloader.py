@@ -17,7 +17,13 @@ log = logging.getLogger(__name__)
 
 
 class ThumbnailLoader(QObject):
-    loaded = Signal(int, QImage)      # photo id, image (null if unreadable)
+    """Loaded images wait in `ready`; `available` fires when it turns non-empty.
+
+    Delivering each image as its own queued signal lets a burst of hundreds
+    run back to back in one event-loop pass (a visible stall); instead the
+    model drains `ready` in small, time-boxed slices.
+    """
+    available = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -25,6 +31,7 @@ class ThumbnailLoader(QObject):
         self._queued: set[int] = set()
         self._cond = threading.Condition()
         self._stopped = False
+        self.ready: list[tuple[int, QImage]] = []
         self._thread = threading.Thread(target=self._work, name="photosift-thumbs", daemon=True)
         self._thread.start()
 
@@ -51,7 +58,15 @@ class ThumbnailLoader(QObject):
             image = QImage(path)
             with self._cond:
                 self._queued.discard(photo_id)
-            self.loaded.emit(photo_id, image)
+                wake = not self.ready
+                self.ready.append((photo_id, image))
+            if wake:
+                self.available.emit()
+
+    def take(self, limit: int) -> list[tuple[int, QImage]]:
+        with self._cond:
+            batch, self.ready = self.ready[:limit], self.ready[limit:]
+            return batch
 
     def stop(self) -> None:
         with self._cond:
