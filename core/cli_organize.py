@@ -56,6 +56,10 @@ def _vocab(args, lib) -> int:
         vocab.rename(args.name, args.new_name)
     elif op == "rename-category":
         vocab.rename_category(args.name, args.new_name)
+    elif op == "add-category":
+        vocab.add_category(args.name)
+    elif op == "remove-category":
+        vocab.remove_category(args.name)
     run = lib.organizer.retag()
     print(f"vocabulary updated; re-tagged {run.photos} photos in {run.seconds:.2f}s")
     return 0
@@ -167,8 +171,9 @@ def add_parsers(sub) -> None:
     a.add_argument("name")
     a.add_argument("--category", default="custom")
     a.add_argument("--prompt", action="append", help="custom prompt (repeatable; default: templates)")
-    a = vs.add_parser("remove")
-    a.add_argument("name")
+    for op in ("remove", "add-category", "remove-category"):
+        a = vs.add_parser(op)
+        a.add_argument("name")
     for op in ("rename", "rename-category"):
         a = vs.add_parser(op)
         a.add_argument("name")

@@ -123,6 +123,25 @@ class Vocabulary:
             raise PhotosiftError(f"no category named {old!r}")
         self._db.write("UPDATE tag_categories SET name = ? WHERE name = ?", (new, old))
 
+    def add_category(self, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise PhotosiftError("a category needs a name")
+        self.ensure_seeded()
+        with self._db.transaction() as conn:
+            self._category_id(conn, name)
+
+    def remove_category(self, name: str) -> int:
+        """Remove a category and its tags (photos keep everything else); returns tags removed."""
+        self.ensure_seeded()
+        row = self._db.read_one("SELECT id FROM tag_categories WHERE name = ?", (name,))
+        if row is None:
+            raise PhotosiftError(f"no category named {name!r}")
+        with self._db.transaction() as conn:
+            removed = conn.execute("DELETE FROM tags WHERE category_id = ?", (row[0],)).rowcount
+            conn.execute("DELETE FROM tag_categories WHERE id = ?", (row[0],))
+        return removed
+
     def move(self, name: str, category: str) -> None:
         tag = self.find(name)
         with self._db.transaction() as conn:

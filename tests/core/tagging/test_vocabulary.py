@@ -29,3 +29,14 @@ def test_add_rename_remove(tmp_path):
         vocab.find("kitesurfing")
     vocab.rename_category("animals", "pets and wildlife")
     assert vocab.find("dog").category == "pets and wildlife"
+
+
+def test_categories_can_be_added_and_removed(tmp_path):
+    vocab = Vocabulary(Database(tmp_path / "lib.db"))
+    vocab.add_category("hobbies")
+    vocab.add("knitting", "hobbies")
+    assert [t.name for t in vocab.by_category()["hobbies"]] == ["knitting"]
+    assert vocab.remove_category("hobbies") == 1
+    assert "hobbies" not in vocab.by_category()
+    with pytest.raises(PhotosiftError, match="no tag named"):
+        vocab.find("knitting")
