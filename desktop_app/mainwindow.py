@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
         self.delegate = ThumbnailDelegate(self.grid)
         self.grid.setItemDelegate(self.delegate)
         self.grid.setModel(self.model)
-        self.grid.activated.connect(self._open)
+        self.grid.activated.connect(self.open_viewer)
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grid.customContextMenuRequested.connect(self._context_menu)
 
@@ -96,9 +96,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         add = QAction("&Add Folder…", self, shortcut=QKeySequence("Ctrl+O"), triggered=self._add_folder)
+        album = QAction("New &Smart Album…", self, shortcut=QKeySequence("Ctrl+N"), triggered=self._new_album)
         imp = QAction("&Import Model…", self, triggered=self._import_model)
         quit_ = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
-        for action in (add, imp, quit_):
+        for action in (add, album, imp, quit_):
             file_menu.addAction(action)
         find = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find,
                        triggered=lambda: self.search.setFocus(Qt.FocusReason.ShortcutFocusReason))
@@ -204,6 +205,35 @@ class MainWindow(QMainWindow):
         index = self.grid.currentIndex()
         return index.data(PathRole) if index.isValid() else None
 
+    def open_viewer(self, index=None):
+        """Show the photo at index (default: the current one) in the viewer."""
+        from desktop_app.viewer import Viewer
+
+        index = index if index is not None else self.grid.currentIndex()
+        if not index.isValid():
+            return None
+        viewer = Viewer(self, self.model.photo_ids(), index.row())
+        viewer.show()
+        return viewer
+
+    def create_smart_album(self, name: str, prompt: str) -> None:
+        """Create the album in the background, then show it."""
+        def done(_album):
+            self._fill_sidebar()
+            self.show_view("album", name)
+
+        self.tasks.run(lambda: self.library.organizer.albums.create(name, prompt=prompt), done,
+                       lambda exc: QMessageBox.warning(self, "Photosift", str(exc)))
+
+    def _new_album(self) -> None:
+        prompt, ok = QInputDialog.getText(self, "New smart album",
+                                          "Photos of… (e.g. sunset over the sea; -city excludes):")
+        if not ok or not prompt.strip():
+            return
+        name, ok = QInputDialog.getText(self, "New smart album", "Album name:", text=prompt.strip())
+        if ok and name.strip():
+            self.create_smart_album(name.strip(), prompt.strip())
+
     def _open(self, index) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(index.data(PathRole)))
 
@@ -213,7 +243,8 @@ class MainWindow(QMainWindow):
             return
         path = index.data(PathRole)
         menu = QMenu(self)
-        menu.addAction("Open", lambda: self._open(index))
+        menu.addAction("View", lambda: self.open_viewer(index))
+        menu.addAction("Open in Default App", lambda: self._open(index))
         menu.addAction("Show in File Manager",
                        lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path))))
         menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(path))

@@ -79,3 +79,30 @@ def test_the_gui_thread_never_stalls_while_indexing(qtbot, library, tmp_path):
     worst = max(gaps[5:]) * 1000
     print(f"worst event-loop stall while indexing: {worst:.1f} ms over {len(gaps)} ticks")
     assert worst < 50
+
+
+def test_viewer_shows_details_and_confirms_a_tag(qtbot, window):
+    win, truth = window
+    viewer = win.open_viewer(win.model.index(0))
+    qtbot.addWidget(viewer)
+    qtbot.waitUntil(lambda: viewer.photo is not None and viewer.tags.count() > 0, timeout=10000)
+    first = viewer.photo.path
+    assert "File:" in viewer.details.text()
+    name = viewer.tags.item(0).data(0x0100)
+    viewer.set_tag(name, confirmed=True)
+    qtbot.waitUntil(lambda: any(t.name == name and t.source == "confirmed"
+                                for t in win.library.organizer.tags_of(first)), timeout=10000)
+    viewer.step(1)
+    qtbot.waitUntil(lambda: viewer.photo is not None and viewer.photo.path != first, timeout=10000)
+    viewer.close()
+
+
+def test_creating_a_smart_album_shows_it(qtbot, window):
+    win, truth = window
+    win.create_smart_album("Red circles", "a red circle")
+    qtbot.waitUntil(lambda: win._view == ("album", "Red circles") and win.model.rowCount() > 0
+                    and win.model.index(0).data(ScoreRole) is not None, timeout=10000)
+    top = _first_paths(win, 3)
+    assert sum(truth[p].shape == "circle" and truth[p].colour == "red" for p in top) >= 2
+    qtbot.waitUntil(lambda: any(win.sidebar.item(i).text() == "Red circles" for i in range(win.sidebar.count())),
+                    timeout=10000)

@@ -1,0 +1,141 @@
+"""The photo viewer: the picture, its details, its tags (confirm or reject).
+
+The image is read on a pool thread (QImageReader applies EXIF orientation)
+and only turned into a pixmap here; tag changes go through the task runner,
+so the window never waits on disk or SQL.
+"""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImageReader, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QSizePolicy, QSplitter, QVBoxLayout, QWidget)
+
+
+def _read_image(path: str, max_side: int = 2048):
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > max_side:
+        reader.setScaledSize(size.scaled(max_side, max_side, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
+
+
+def _details(photo) -> str:
+    rows = [("File", os.path.basename(photo.path)), ("Folder", os.path.dirname(photo.path)),
+            ("Taken", (photo.taken_at or "unknown").replace("T", " ")),
+            ("Size", f"{photo.width} × {photo.height} px, {photo.size / 1e6:.1f} MB" if photo.width else "")]
+    if photo.camera_make or photo.camera_model:
+        rows.append(("Camera", " ".join(x for x in (photo.camera_make, photo.camera_model) if x)))
+    if photo.latitude is not None:
+        rows.append(("Place", f"{photo.latitude:.4f}, {photo.longitude:.4f}"))
+    return "<br>".join(f"<b>{k}:</b> {v}" for k, v in rows if v)
+
+
+class Viewer(QDialog):
+    def __init__(self, window, photo_ids: list[int], position: int):
+        super().__init__(window)
+        self.window_ = window
+        self.library = window.library
+        self.tasks = window.tasks
+        self.photo_ids = photo_ids
+        self.position = position
+        self.setWindowTitle("Photosift")
+        self.resize(1100, 760)
+
+        self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.image.setMinimumSize(200, 200)
+        self.details = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tags = QListWidget()
+        confirm = QPushButton("Confirm tag")
+        reject = QPushButton("Reject tag")
+        confirm.clicked.connect(lambda: self._decide(True))
+        reject.clicked.connect(lambda: self._decide(False))
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.details)
+        side_layout.addWidget(QLabel("<b>Tags</b> (confidence)"))
+        side_layout.addWidget(self.tags, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(confirm)
+        buttons.addWidget(reject)
+        side_layout.addLayout(buttons)
+        splitter = QSplitter()
+        splitter.addWidget(self.image)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        for key, step in ((Qt.Key.Key_Right, 1), (Qt.Key.Key_Left, -1)):
+            QShortcut(QKeySequence(key), self, activated=lambda s=step: self.step(s))
+        self._pixmap = QPixmap()
+        self.photo = None
+        self.show_photo()
+
+    def step(self, delta: int) -> None:
+        new = self.position + delta
+        if 0 <= new < len(self.photo_ids):
+            self.position = new
+            self.show_photo()
+
+    def show_photo(self) -> None:
+        photo_id = self.photo_ids[self.position]
+        lib = self.library
+
+        def load():
+            photo = lib.photo(photo_id)
+            tags = lib.organizer.tags_of(photo.path) if photo else []
+            return photo_id, photo, tags, _read_image(photo.path) if photo else None
+
+        self.tasks.run(load, self._loaded)
+
+    def _loaded(self, result) -> None:
+        photo_id, photo, tags, image = result
+        if photo_id != self.photo_ids[self.position] or photo is None:
+            return
+        self.photo = photo
+        self.setWindowTitle(f"{os.path.basename(photo.path)} — Photosift")
+        self.details.setText(_details(photo))
+        self._pixmap = QPixmap.fromImage(image) if image is not None and not image.isNull() else QPixmap()
+        self._fit()
+        self._show_tags(tags)
+
+    def _show_tags(self, tags) -> None:
+        self.tags.clear()
+        for tag in tags:
+            mark = {"confirmed": "✔ ", "auto": ""}.get(tag.source, "")
+            score = "" if tag.score is None else f"  {tag.score:.0%}"
+            item = QListWidgetItem(f"{mark}{tag.name}{score}  ({tag.category})")
+            item.setData(Qt.ItemDataRole.UserRole, tag.name)
+            self.tags.addItem(item)
+
+    def _decide(self, confirmed: bool) -> None:
+        item = self.tags.currentItem()
+        if item is None or self.photo is None:
+            return
+        self.set_tag(item.data(Qt.ItemDataRole.UserRole), confirmed)
+
+    def set_tag(self, name: str, confirmed: bool) -> None:
+        """Confirm or reject a tag for the shown photo (in the background)."""
+        path, lib = self.photo.path, self.library
+
+        def apply():
+            lib.organizer.set_tag(path, name, confirmed)
+            return lib.organizer.tags_of(path)
+
+        self.tasks.run(apply, self._show_tags, interactive=False)
+
+    def _fit(self) -> None:
+        if not self._pixmap.isNull():
+            self.image.setPixmap(self._pixmap.scaled(self.image.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                                     Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.image.setText("This photo cannot be shown.")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
