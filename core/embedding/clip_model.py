@@ -73,7 +73,7 @@ class ClipModel:
             model, _, preprocess = open_clip.create_model_and_transforms(arch, pretrained=None, device="cpu")
         except RuntimeError as exc:
             raise ModelError(f"unknown model architecture {arch!r}: {exc}") from None
-        weights.apply_state_dict(model, weights.load_state_dict(spec.weights_path), spec.name)
+        weights.load_into(model, spec.weights_path, spec.name)
         model.eval()
         if self.device != "cpu":
             model = model.to(self.device)
