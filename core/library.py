@@ -7,6 +7,7 @@ and hands out plain values (core.types). Long calls take plain callbacks
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import threading
@@ -111,6 +112,10 @@ class Library:
                 from core.embedding.clip_model import ClipModel
 
                 self._loaded[name] = ClipModel(self.models.spec(name), device=self.settings.get("device"))
+                # The model and torch add a huge, permanent object graph. Left to
+                # the cyclic GC, every full collection walks it while holding the
+                # GIL (100-300 ms here), stalling every other thread, the GUI's too.
+                gc.freeze()
             return self._loaded[name]
 
     def serving_model_name(self) -> str:

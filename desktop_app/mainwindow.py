@@ -1,8 +1,10 @@
 """The main window: sidebar, search bar, thumbnail grid, status bar."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
+import sys
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
@@ -89,6 +91,12 @@ class MainWindow(QMainWindow):
         self._check_model()
         self._fill_sidebar()
         self.show_view("all")
+        # Everything built so far lives as long as the window; keep it out of
+        # full GC passes, which hold the GIL long enough to stall the event loop.
+        gc.freeze()
+        # Background threads (decode, model, SQL) share the GIL with the event
+        # loop; a shorter switch interval bounds how long the GUI waits for it.
+        sys.setswitchinterval(0.002)
         if watch:
             self.bridge.start()
 
@@ -300,8 +308,9 @@ class MainWindow(QMainWindow):
 
     def _on_scanned(self, summary) -> None:
         changed = summary.added + summary.updated + summary.moved + summary.removed + summary.reused
-        total = self.library.db.scalar("SELECT COUNT(*) FROM photos WHERE state = 'indexed'")
-        self.status.setText(f"{total} photos" + (f" · {summary.failed} could not be read" if summary.failed else ""))
+        failed = f" · {summary.failed} could not be read" if summary.failed else ""
+        self.tasks.run(lambda: self.library.db.scalar("SELECT COUNT(*) FROM photos WHERE state = 'indexed'"),
+                       lambda total: self.status.setText(f"{total} photos{failed}"), interactive=False)
         if changed and self._view[0] in ("all", "recent"):
             self.show_view(*self._view)   # new photos appear without a reload by the user
         if changed:
