@@ -201,8 +201,9 @@ class Library:
             index.save()
         # Other models' indexes drop photos that are gone.
         for name, other in list(self._indexes.items()):
-            if name != model_name:
-                other.reconcile(self.db)
+            if name != model_name and pipeline.removed_ids:
+                other.remove(pipeline.removed_ids)
+                other.save()
         return counts, pipeline.errors, pipeline.changed_ids
 
     # -- search ----------------------------------------------------------

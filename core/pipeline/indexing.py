@@ -70,6 +70,11 @@ class IndexingPipeline:
         """Photos that got a new vector in this run (to tag them)."""
         return self._writer.changed_ids
 
+    @property
+    def removed_ids(self) -> list[int]:
+        """Photos that left the library (or failed) in this run."""
+        return self._writer.removed_ids
+
     # -- decode threads --------------------------------------------------
     def _decode_side(self, job):
         """Read, hash, and decode unless the content is already known."""

@@ -36,6 +36,7 @@ class PhotoWriter:
         self._pending_index: list[tuple[int, np.ndarray]] = []
         self._pending_removals: list[int] = []
         self.changed_ids: list[int] = []
+        self.removed_ids: list[int] = []
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -126,6 +127,7 @@ class PhotoWriter:
     def flush_index(self) -> None:
         """Apply committed changes to the in-memory index."""
         if self._index is None:
+            self.removed_ids.extend(self._pending_removals)
             self._pending_index.clear()
             self._pending_removals.clear()
             return
@@ -135,4 +137,5 @@ class PhotoWriter:
             self._pending_index.clear()
         if self._pending_removals:
             self._index.remove(self._pending_removals)
+            self.removed_ids.extend(self._pending_removals)
             self._pending_removals.clear()

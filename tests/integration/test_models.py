@@ -1,4 +1,5 @@
 """Switching models: re-embedding in the background while old vectors serve."""
+import os
 import sys
 
 from core.search.query import SearchQuery
@@ -19,8 +20,11 @@ def test_switching_models_re_embeds_while_the_old_model_keeps_serving(library, t
     assert status["active_model"] == "other" and status["serving_model"] == "tiny"
     assert status["pending"] == len(truth)
     assert len(library.search(SearchQuery(text="a red circle", top=5))) == 5   # still served by "tiny"
+    gone = sorted(truth)[0]
+    os.remove(gone)
     summary = library.scan()
-    assert summary.embedded == len(truth) and summary.added == 0
+    assert summary.embedded == len(truth) - 1 and summary.added == 0 and summary.removed == 1
+    assert library.index("tiny").count == len(truth) - 1    # the old model's index dropped it too
     status = library.status()
     assert status["serving_model"] == "other" and status["pending"] == 0
     assert library.db.scalar("SELECT COUNT(DISTINCT model) FROM embeddings") == 2
