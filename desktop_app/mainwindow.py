@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QListView, QListWidget,
                                QListWidgetItem, QMainWindow, QMenu, QMessageBox, QPushButton, QSlider,
@@ -47,6 +47,8 @@ class MainWindow(QMainWindow):
         self.grid.setItemDelegate(self.delegate)
         self.grid.setModel(self.model)
         self.grid.activated.connect(self.open_viewer)
+        self.grid.viewport().installEventFilter(self)   # Ctrl+wheel zooms
+        self.setAcceptDrops(True)                      # drop an image to search by example
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grid.customContextMenuRequested.connect(self._context_menu)
 
@@ -116,6 +118,12 @@ class MainWindow(QMainWindow):
                           triggered=lambda: self.zoom.setValue(self.zoom.value() + 20))
         zoom_out = QAction("Zoom &Out", self, shortcut=QKeySequence.StandardKey.ZoomOut,
                            triggered=lambda: self.zoom.setValue(self.zoom.value() - 20))
+        quick = QAction("Quick Look", self, shortcut=QKeySequence(Qt.Key.Key_Space), triggered=self.open_viewer)
+        remove = QAction("Remove from Album", self, shortcut=QKeySequence.StandardKey.Delete,
+                         triggered=self.remove_selected_from_album)
+        for action in (quick, remove):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.grid.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(zoom_in)
         view_menu.addAction(zoom_out)
@@ -256,9 +264,46 @@ class MainWindow(QMainWindow):
         menu.addAction("Show in File Manager",
                        lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path))))
         menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(path))
-        find = menu.addAction("Find Similar", lambda: self.show_view("similar", path))
+        find = menu.addAction("Find Similar", lambda: self.search_by_example(path))
         find.setEnabled(self.search.isEnabled())
         menu.exec(self.grid.viewport().mapToGlobal(pos))
+
+    def search_by_example(self, path: str) -> None:
+        """Photos like this image, which may be outside the library."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.show_view("similar", path)
+
+    def remove_selected_from_album(self) -> None:
+        """Delete key: take the selected photos out of the album shown. Files are never touched."""
+        kind, name = self._view
+        if kind != "album":
+            self.status.setText("Delete removes photos from an album; Photosift never deletes files.")
+            return
+        paths = [i.data(PathRole) for i in self.grid.selectionModel().selectedIndexes()]
+        org = self.library.organizer
+
+        def apply():
+            for path in paths:
+                org.mark(name, path, inside=False)
+
+        self.tasks.run(apply, lambda _: self.show_view("album", name), interactive=False)
+
+    def eventFilter(self, obj, event) -> bool:
+        if (event.type() == QEvent.Type.Wheel and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.zoom.setValue(self.zoom.value() + (20 if event.angleDelta().y() > 0 else -20))
+            return True
+        return super().eventFilter(obj, event)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and self.search.isEnabled():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.search_by_example(urls[0].toLocalFile())
 
     def _add_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a photo folder")

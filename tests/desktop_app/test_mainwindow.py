@@ -1,11 +1,11 @@
 """The main window end to end, on a library indexed with the tiny model."""
+import os
 import random
-import shutil
 import sys
 import time
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from desktop_app.grid.model import PathRole, ScoreRole
 from desktop_app.mainwindow import MainWindow
@@ -106,3 +106,35 @@ def test_creating_a_smart_album_shows_it(qtbot, window):
     assert sum(truth[p].shape == "circle" and truth[p].colour == "red" for p in top) >= 2
     qtbot.waitUntil(lambda: any(win.sidebar.item(i).text() == "Red circles" for i in range(win.sidebar.count())),
                     timeout=10000)
+
+
+def test_search_by_example_and_delete_only_leaves_the_album(qtbot, window, tmp_path):
+    win, truth = window
+    outside = tmp_path / "example.png"
+    shapes.render(shapes.Scene("star", "blue", "white"), 160, random.Random(4)).save(outside)
+    win.search_by_example(str(outside))
+    qtbot.waitUntil(lambda: win._view[0] == "similar" and win.model.rowCount() > 0
+                    and win.model.index(0).data(ScoreRole) is not None, timeout=10000)
+    assert sum(truth[p].shape == "star" for p in _first_paths(win, 3)) >= 2
+    win.library.organizer.albums.create("Mine")
+    first = sorted(truth)[0]
+    win.library.organizer.mark("Mine", first, inside=True)
+    win.show_view("album", "Mine")
+    qtbot.waitUntil(lambda: win._view == ("album", "Mine") and win.model.rowCount() == 1, timeout=10000)
+    win.grid.selectAll()
+    win.remove_selected_from_album()
+    qtbot.waitUntil(lambda: win.model.rowCount() == 0, timeout=10000)
+    assert os.path.exists(first)
+
+
+def test_ctrl_wheel_zooms(qtbot, window):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    win, _ = window
+    before = win.zoom.value()
+    event = QWheelEvent(QPointF(10, 10), QPointF(10, 10), QPoint(0, 0), QPoint(0, 120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(win.grid.viewport(), event)
+    assert win.zoom.value() == before + 20
