@@ -21,7 +21,7 @@ from core.errors import NoModel, PhotosiftError
 from core.imaging.decode import DecodeError, decode_file
 from core.imaging.thumbnails import ThumbnailCache
 from core.index.vector_index import VectorIndex, decode_vector
-from core.paths import LibraryPaths, db_path, default_library_dir, fs_path, is_within
+from core.paths import LibraryPaths, db_path, default_library_dir, is_within
 from core.pipeline.indexing import IndexingPipeline
 from core.scanning.planner import Plan, Planner, Root
 from core.search import engine
@@ -302,5 +302,3 @@ class _Serialized:
         with self._lock:
             return self._model.embed_images(tensors)
 
-
-__all__ = ["Library", "fs_path"]

@@ -1,6 +1,5 @@
 """Project-wide contracts: the core/GUI boundary, and README vs CI."""
 import ast
-import pathlib
 import re
 
 from tests.conftest import ROOT

@@ -15,7 +15,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable
 
 from core.imaging.decode import DecodeError, decode_bytes
 from core.imaging.phash import dhash

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 
 from core.paths import db_path, fs_path, is_within
-from core.scanning.walker import FileEntry, is_excluded_dir, stat_photo, walk
+from core.scanning.walker import is_excluded_dir, stat_photo, walk
 
 log = logging.getLogger(__name__)
 
@@ -150,5 +150,3 @@ def _in_excluded_dir(path: str, root: str) -> bool:
     parts = rel.split(os.sep)
     return any(is_excluded_dir(part) for part in parts[:-1]) or parts[-1].startswith(".")
 
-
-__all__ = ["FileEntry", "Job", "Plan", "Planner", "Root", "root_is_online"]

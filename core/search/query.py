@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,6 @@ class SearchQuery:
     before: str | None = None           # ISO date/time, exclusive (a bare date means the whole day)
     folder: str | None = None
     top: int = 20
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def has_filters(self) -> bool:

@@ -42,7 +42,7 @@ def main() -> None:
                 conn.executemany("INSERT INTO embeddings(photo_id, model, vector, seq) VALUES (?, 'bench', ?, ?)",
                                  [(start + i + 1, encode_vector(v), start + i + 1) for i, v in enumerate(vectors)])
         t = time.perf_counter()
-        first = lib.organizer.retag()
+        lib.organizer.retag()
         first_s = time.perf_counter() - t
         lib.organizer.vocabulary.add("kite surfing", "activities and events")
         t = time.perf_counter()
