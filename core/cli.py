@@ -8,16 +8,12 @@ import sys
 
 from core import logs
 from core.errors import PhotosiftError
+from core.output import print_json as _print_json
 from core.paths import ENV_LIBRARY
 from core.progress import ProgressBar
 from core.search.query import SearchQuery
 
 log = logging.getLogger(__name__)
-
-
-def _print_json(data) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
 
 
 def _print_hits(hits, as_json: bool) -> None:

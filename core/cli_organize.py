@@ -1,15 +1,8 @@
 """`photosift tags | albums | duplicates | events`: the organizing commands."""
 from __future__ import annotations
 
-import json
-import sys
-
 from core.errors import PhotosiftError
-
-
-def _print_json(data) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+from core.output import print_json as _print_json
 
 
 def cmd_tags(args, lib) -> int:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.imaging.phash import distance
+from core.tagging.vectors import random_pair_similarities
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +60,9 @@ class _UnionFind:
         self.parent[self.find(a)] = self.find(b)
 
 
-def similarity_threshold(vectors: np.ndarray, rng: np.random.Generator, pairs: int = 20000) -> float:
+def similarity_threshold(vectors: np.ndarray) -> float:
     """The cosine above which two photos are far closer than typical pairs under this model."""
-    n = len(vectors)
-    a, b = rng.integers(0, n, pairs), rng.integers(0, n, pairs)
-    keep = a != b
-    distances = 1.0 - np.einsum("ij,ij->i", vectors[a[keep]], vectors[b[keep]])
+    distances = 1.0 - random_pair_similarities(vectors)
     return float(1.0 - DISTANCE_SHARE * max(float(np.median(distances)), 0.0))
 
 
@@ -98,7 +96,7 @@ def find_duplicates(db, model: str, index, thumbnails) -> list[DuplicateGroup]:
     ids = [r[0] for r in rows]
     pos = {pid: i for i, pid in enumerate(ids)}
     vectors = np.frombuffer(b"".join(r[6] for r in rows), dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
-    threshold = similarity_threshold(vectors, np.random.default_rng(0))
+    threshold = similarity_threshold(vectors)
     groups = _UnionFind()
     by_hash: dict[str, int] = {}
     for r in rows:

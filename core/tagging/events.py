@@ -57,14 +57,12 @@ def find_events(db, model: str | None) -> list[Event]:
     vectors: dict[int, np.ndarray] = {}
     unrelated = None
     if model:
-        from core.tagging.vectors import all_photo_vectors
+        from core.tagging.vectors import all_photo_vectors, random_pair_similarities
 
         ids, matrix = all_photo_vectors(db, model)
         vectors = {int(i): v for i, v in zip(ids, matrix)}
         if len(matrix) > 10:
-            rng = np.random.default_rng(0)
-            a, b = rng.integers(0, len(matrix), 2000), rng.integers(0, len(matrix), 2000)
-            unrelated = float(np.median(np.einsum("ij,ij->i", matrix[a], matrix[b])))
+            unrelated = float(np.median(random_pair_similarities(matrix, pairs=2000)))
     groups: list[list[tuple]] = []
     for row in rows:
         when = dt.datetime.fromisoformat(row[1])

@@ -48,6 +48,14 @@ def _matrix(rows) -> tuple[np.ndarray, np.ndarray]:
     return ids, np.frombuffer(blob, dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
 
 
+def random_pair_similarities(vectors: np.ndarray, pairs: int = 20000, seed: int = 0) -> np.ndarray:
+    """Cosines of random distinct pairs: how close unrelated photos get under this model."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, len(vectors), pairs), rng.integers(0, len(vectors), pairs)
+    keep = a != b
+    return np.einsum("ij,ij->i", vectors[a[keep]], vectors[b[keep]])
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     return (v / max(np.linalg.norm(v), 1e-12)).astype(np.float32)
 
