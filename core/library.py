@@ -111,12 +111,33 @@ class Library:
             if name not in self._loaded:
                 from core.embedding.clip_model import ClipModel
 
-                self._loaded[name] = ClipModel(self.models.spec(name), device=self.settings.get("device"))
+                self._loaded[name] = ClipModel(
+                    self.models.spec(name), device=self.settings.get("device"),
+                    backend=self.settings.get("backend"), derived_dir=self.models.derived_dir(name),
+                    calibration=self._calibration_images)
                 # The model and torch add a huge, permanent object graph. Left to
                 # the cyclic GC, every full collection walks it while holding the
                 # GIL (100-300 ms here), stalling every other thread, the GUI's too.
                 gc.freeze()
             return self._loaded[name]
+
+    def _calibration_images(self, count: int = 32) -> list:
+        """A sample of the user's own photos (cached thumbnails) to check an int8 model against."""
+        from PIL import Image
+
+        rows = self.db.read("SELECT content_hash FROM photos WHERE state = 'indexed' AND content_hash IS NOT NULL "
+                            "ORDER BY random() LIMIT ?", (count * 2,))
+        images = []
+        for (digest,) in rows:
+            path = self.thumbnails.path_for(digest)
+            try:
+                with Image.open(path) as img:
+                    images.append(img.convert("RGB"))
+            except OSError:
+                continue
+            if len(images) == count:
+                break
+        return images
 
     def serving_model_name(self) -> str:
         """The model that answers searches: the active one once it covers the library."""
@@ -279,9 +300,9 @@ class Library:
             "index": None,
         }
         if active:
-            from core.embedding.devices import pick_device
+            from core.embedding.devices import pick_device_light
 
-            out["device"] = pick_device(self.settings.get("device"))
+            out["device"] = pick_device_light(self.settings.get("device"))
             out["serving_model"] = serving = self.serving_model_name()
             if index_health:
                 index = self.index(serving)

@@ -11,10 +11,19 @@ from core.errors import PhotosiftError
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--cli"]:
+        # A frozen bundle has no separate `photosift` executable: the app runs
+        # its own CLI for the model download it starts in a child process.
+        from core.cli import main as cli_main
+
+        return cli_main(argv[1:])
     parser = argparse.ArgumentParser(prog="photosift-gui")
     parser.add_argument("--library", metavar="DIR")
     parser.add_argument("--no-watch", action="store_true", help="do not index or watch folders in the background")
     parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)  # smoke tests
+    parser.add_argument("--probe-startup", action="store_true", help=argparse.SUPPRESS)         # benchmarks
+    parser.add_argument("--probe-scroll", type=int, default=0, help=argparse.SUPPRESS)
     args, qt_args = parser.parse_known_args(argv)
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Photosift")
@@ -26,10 +35,12 @@ def main(argv: list[str] | None = None) -> int:
 
     app.setWindowIcon(QIcon(str(FOLDER / "icons" / "photosift.svg")))
     from core.library import Library
+    from desktop_app import first_run, preferences, theme
     from desktop_app.mainwindow import MainWindow
 
+    theme.apply(preferences.get("theme"))
     try:
-        library = Library(args.library)
+        library = Library(args.library or preferences.get("library") or None)
     except PhotosiftError as exc:
         QMessageBox.critical(None, "Photosift", str(exc))
         return 1
@@ -37,7 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(library, watch=not args.no_watch)
     app.aboutToQuit.connect(window.shutdown)
     window.resize(1200, 800)
+    window.restore_state()
+    if args.probe_startup:
+        from desktop_app.probe import StartupProbe
+
+        StartupProbe(window, args.probe_scroll)
     window.show()
+    if first_run.needed(library) and not args.no_watch:
+        window.show_first_run()
     if args.quit_after:
         from PySide6.QtCore import QTimer
 

@@ -56,6 +56,12 @@ class IndexingBridge(QObject):
             for root in self._library.roots():
                 self._watcher.coalescer.add(root.path)
 
+    def watch(self, folder: str) -> None:
+        """A folder was just added: watch it from now on and index it at once."""
+        if self._watcher is not None:
+            self._watcher.watch(folder)
+            self._watcher.coalescer.add(folder)
+
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
         if self._watcher is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 import logging
 import os
 import sys
@@ -13,7 +14,9 @@ from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QLi
                                QSplitter, QToolBar)
 
 from core.errors import PhotosiftError
-from desktop_app import views
+from desktop_app import preferences, views
+from desktop_app.filters import FilterBar
+from desktop_app.roots import add_root
 from desktop_app.bridge import IndexingBridge
 from desktop_app.grid.delegate import ThumbnailDelegate
 from desktop_app.grid.model import PathRole, PhotoGridModel
@@ -33,6 +36,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.bridge = IndexingBridge(library, self)
         self._view = ("all", None)
+        self._manual_albums: list[str] = []
         self._generation = 0
 
         self.model = PhotoGridModel(library.thumbnails.path_for, self)
@@ -76,6 +80,9 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Search")
         bar.setMovable(False)
         bar.addWidget(self.search)
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(lambda _: self._refresh_view())
+        bar.addWidget(self.filter_bar)
         bar.addWidget(QLabel("  Zoom "))
         bar.addWidget(self.zoom)
         self.addToolBar(bar)
@@ -108,9 +115,22 @@ class MainWindow(QMainWindow):
         add = QAction("&Add Folder…", self, shortcut=QKeySequence("Ctrl+O"), triggered=self._add_folder)
         album = QAction("New &Smart Album…", self, shortcut=QKeySequence("Ctrl+N"), triggered=self._new_album)
         imp = QAction("&Import Model…", self, triggered=self._import_model)
+        export = QAction("&Export Selection…", self, shortcut=QKeySequence("Ctrl+E"), triggered=self.export_selection)
         quit_ = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
-        for action in (add, album, imp, quit_):
+        quit_.setMenuRole(QAction.MenuRole.QuitRole)
+        for action in (add, album, imp, export):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        select_all = QAction("Select &All", self, shortcut=QKeySequence.StandardKey.SelectAll,
+                             triggered=lambda: self.grid.selectAll())
+        vocabulary = QAction("Tag &Vocabulary…", self, triggered=self.edit_vocabulary)
+        settings = QAction("&Settings…", self, shortcut=QKeySequence.StandardKey.Preferences,
+                           triggered=self.open_settings)
+        settings.setMenuRole(QAction.MenuRole.PreferencesRole)   # the app menu on macOS
+        for action in (select_all, vocabulary, settings):
+            edit_menu.addAction(action)
         find = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find,
                        triggered=lambda: self.search.setFocus(Qt.FocusReason.ShortcutFocusReason))
         self.addAction(find)
@@ -128,7 +148,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(zoom_in)
         view_menu.addAction(zoom_out)
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(QAction("&About Photosift", self, triggered=self._about))
+        about = QAction("&About Photosift", self, triggered=self._about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(about)
 
     def _check_model(self) -> None:
         has_model = bool(self.library.settings.get("active_model"))
@@ -143,26 +165,34 @@ class MainWindow(QMainWindow):
             self.sidebar.clear()
             for label, view in (("All photos", ("all", None)), ("Recent", ("recent", None))):
                 self._add_entry(label, view)
+            self._add_header("Folders")
+            for root in data["folders"]:
+                self._add_entry(os.path.basename(root.rstrip(os.sep)) or root, ("folder", root), tooltip=root)
             self._add_header("Albums")
-            for name in data["albums"]:
-                self._add_entry(name, ("album", name))
-            self._add_header("Tags")
-            for name, count in data["tags"]:
-                self._add_entry(f"{name} ({count})", ("tag", name))
+            for name, kind in data["albums"]:
+                self._add_entry(name, ("album", name), tooltip=f"{kind} album")
+            for category, tags in data["tags"]:
+                self._add_header(f"Tags · {category}")
+                for name, count in tags:
+                    self._add_entry(f"{name} ({count})", ("tag", name))
             self._add_header("Groups")
             self._add_entry("Duplicates", ("duplicates", None))
             self._add_entry("Events", ("events", None))
             self.sidebar.blockSignals(False)
             self._view = current
+            self._manual_albums = [name for name, kind in data["albums"] if kind == "manual"]
 
-        if self.library.settings.get("active_model"):
-            self.tasks.run(lambda: views.sidebar(self.library), done, lambda e: done({"albums": [], "tags": []}))
+        lib = self.library
+        if lib.settings.get("active_model"):
+            self.tasks.run(lambda: views.sidebar(lib), done,
+                           lambda e: done({"folders": [r.path for r in lib.roots()], "albums": [], "tags": []}))
         else:
-            done({"albums": [], "tags": []})
+            self.tasks.run(lambda: {"folders": [r.path for r in lib.roots()], "albums": [], "tags": []}, done)
 
-    def _add_entry(self, label: str, view) -> None:
+    def _add_entry(self, label: str, view, tooltip: str = "") -> None:
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, view)
+        item.setToolTip(tooltip)
         self.sidebar.addItem(item)
 
     def _add_header(self, label: str) -> None:
@@ -177,11 +207,13 @@ class MainWindow(QMainWindow):
         self._generation += 1
         generation = self._generation
         lib = self.library
+        filters = self.filter_bar.filters
         func = {
-            "all": lambda: views.all_photos(lib),
-            "recent": lambda: views.all_photos(lib, recent=True),
-            "search": lambda: views.search(lib, arg),
-            "similar": lambda: views.search(lib, "", like=(arg,)),
+            "all": lambda: views.all_photos(lib, filters=filters),
+            "recent": lambda: views.all_photos(lib, recent=True, filters=filters),
+            "folder": lambda: views.all_photos(lib, filters=replace(filters, folder=arg)),
+            "search": lambda: views.search(lib, arg, filters=filters),
+            "similar": lambda: views.search(lib, "", like=(arg,), filters=filters),
             "album": lambda: views.album(lib, arg),
             "tag": lambda: views.tag(lib, arg),
             "duplicates": lambda: views.duplicates(lib),
@@ -198,6 +230,10 @@ class MainWindow(QMainWindow):
                 self.status.setText(str(exc) if isinstance(exc, PhotosiftError) else f"error: {exc}")
 
         self.tasks.run(func, done, failed)
+
+    def _refresh_view(self) -> None:
+        """Filters changed: show the same view again through them."""
+        self.show_view(*self._view)
 
     def _run_search(self) -> None:
         text = self.search.text().strip()
@@ -242,13 +278,77 @@ class MainWindow(QMainWindow):
                        lambda exc: QMessageBox.warning(self, "Photosift", str(exc)))
 
     def _new_album(self) -> None:
-        prompt, ok = QInputDialog.getText(self, "New smart album",
-                                          "Photos of… (e.g. sunset over the sea; -city excludes):")
-        if not ok or not prompt.strip():
+        from desktop_app.album_editor import AlbumEditor
+
+        if not self.search.isEnabled():
+            QMessageBox.information(self, "Photosift", NO_MODEL)
             return
-        name, ok = QInputDialog.getText(self, "New smart album", "Album name:", text=prompt.strip())
-        if ok and name.strip():
-            self.create_smart_album(name.strip(), prompt.strip())
+        editor = AlbumEditor(self, prompt=self.search.text().strip())
+        if editor.exec():
+            self._fill_sidebar()
+            self.show_view("album", editor.saved_name)
+
+    def edit_vocabulary(self) -> None:
+        from desktop_app.vocabulary_dialog import VocabularyDialog
+
+        dialog = VocabularyDialog(self.library, self)
+        dialog.exec()
+        if dialog.changed and self.library.settings.get("active_model"):
+            self.status.setText("Re-tagging with the new vocabulary…")
+            self.tasks.run(lambda: self.library.organizer.retag(), lambda run: (
+                self.status.setText(f"Tags updated ({run.assigned} assigned)"), self._fill_sidebar()),
+                interactive=False)
+
+    def open_settings(self) -> None:
+        from desktop_app.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.library, self.bridge, self).exec():
+            self._check_model()
+            self._fill_sidebar()
+            self.show_view(*self._view)
+
+    def selected_paths(self) -> list[str]:
+        rows = sorted({i.row() for i in self.grid.selectionModel().selectedIndexes()})
+        return [self.model.index(r).data(PathRole) for r in rows]
+
+    def add_selection_to_album(self, name: str | None = None) -> None:
+        """Add the selected photos to a manual album (a new one when name is None)."""
+        paths = self.selected_paths()
+        if not paths:
+            return
+        if name is None:
+            name, ok = QInputDialog.getText(self, "New album", "Album name:")
+            if not ok or not name.strip():
+                return
+            name = name.strip()
+        org = self.library.organizer
+
+        def apply():
+            if name not in {a.name for a in org.albums.list()}:
+                org.albums.create(name)
+            for path in paths:
+                org.mark(name, path, inside=True)
+            return len(paths)
+
+        self.tasks.run(apply, lambda n: (self.status.setText(f"Added {n} photos to “{name}”"), self._fill_sidebar()),
+                       lambda exc: QMessageBox.warning(self, "Photosift", str(exc)), interactive=False)
+
+    def export_selection(self, dest: str | None = None) -> None:
+        """Copy the selected photos (with XMP tag sidecars) into a folder; originals are only read."""
+        paths = self.selected_paths()
+        if not paths:
+            self.status.setText("Select photos to export first.")
+            return
+        dest = dest or QFileDialog.getExistingDirectory(self, f"Export {len(paths)} photos to")
+        if not dest:
+            return
+
+        def done(report):
+            self.status.setText(f"Exported {len(report.exported)} photos to {dest}"
+                                + (f" ({len(report.failed)} failed)" if report.failed else ""))
+
+        self.tasks.run(lambda: self.library.organizer.export_paths(paths, dest, "copy", xmp=True), done,
+                       lambda exc: QMessageBox.warning(self, "Photosift", str(exc)), interactive=False)
 
     def _open(self, index) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(index.data(PathRole)))
@@ -266,6 +366,13 @@ class MainWindow(QMainWindow):
         menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(path))
         find = menu.addAction("Find Similar", lambda: self.search_by_example(path))
         find.setEnabled(self.search.isEnabled())
+        menu.addSeparator()
+        albums = menu.addMenu("Add to Album")
+        for name in self._manual_albums:
+            albums.addAction(name, lambda name=name: self.add_selection_to_album(name))
+        albums.addSeparator()
+        albums.addAction("New Album…", self.add_selection_to_album)
+        menu.addAction("Export Selection…", self.export_selection)
         menu.exec(self.grid.viewport().mapToGlobal(pos))
 
     def search_by_example(self, path: str) -> None:
@@ -306,14 +413,10 @@ class MainWindow(QMainWindow):
             self.search_by_example(urls[0].toLocalFile())
 
     def _add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a photo folder")
-        if folder:
-            try:
-                self.library.add_root(folder)
-            except PhotosiftError as exc:
-                QMessageBox.warning(self, "Photosift", str(exc))
-                return
-            self.bridge.rescan()
+        root = add_root(self, self.library)
+        if root is not None:
+            self.bridge.watch(root.path)
+            self._fill_sidebar()
 
     def _import_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import model weights", "",
@@ -361,6 +464,37 @@ class MainWindow(QMainWindow):
         if changed:
             self._fill_sidebar()
 
+    # -- first run and window state --------------------------------------
+    def show_first_run(self):
+        """The welcome wizard, over the (empty) window: folders, then a model."""
+        from desktop_app.first_run import FirstRunWizard
+
+        wizard = FirstRunWizard(self.library, self)
+        wizard.finished.connect(lambda _: self._after_first_run())
+        wizard.open()
+        return wizard
+
+    def _after_first_run(self) -> None:
+        self._check_model()
+        self._fill_sidebar()
+        for root in self.library.roots():
+            self.bridge.watch(root.path)
+
+    def restore_state(self) -> None:
+        """Window geometry and zoom are state, kept apart from preferences."""
+        state = preferences.store()
+        geometry = state.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        zoom = state.value("window/zoom")
+        if zoom is not None:
+            self.zoom.setValue(int(zoom))
+
+    def save_state(self) -> None:
+        state = preferences.store()
+        state.setValue("window/geometry", self.saveGeometry())
+        state.setValue("window/zoom", self.zoom.value())
+
     def shutdown(self) -> None:
         """Stop background work; safe to call twice (close, then quit)."""
         self.bridge.stop()
@@ -368,5 +502,6 @@ class MainWindow(QMainWindow):
         self.tasks.wait()
 
     def closeEvent(self, event) -> None:
+        self.save_state()
         self.shutdown()
         super().closeEvent(event)

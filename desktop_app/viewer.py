@@ -6,6 +6,7 @@ so the window never waits on disk or SQL.
 """
 from __future__ import annotations
 
+import html
 import os
 
 from PySide6.QtCore import Qt
@@ -31,7 +32,7 @@ def _details(photo) -> str:
         rows.append(("Camera", " ".join(x for x in (photo.camera_make, photo.camera_model) if x)))
     if photo.latitude is not None:
         rows.append(("Place", f"{photo.latitude:.4f}, {photo.longitude:.4f}"))
-    return "<br>".join(f"<b>{k}:</b> {v}" for k, v in rows if v)
+    return "<br>".join(f"<b>{k}:</b> {html.escape(str(v))}" for k, v in rows if v)
 
 
 class Viewer(QDialog):
@@ -89,17 +90,18 @@ class Viewer(QDialog):
         def load():
             photo = lib.photo(photo_id)
             tags = lib.organizer.tags_of(photo.path) if photo else []
-            return photo_id, photo, tags, _read_image(photo.path) if photo else None
+            albums = lib.organizer.albums.containing(photo_id) if photo else []
+            return photo_id, photo, tags, albums, _read_image(photo.path) if photo else None
 
         self.tasks.run(load, self._loaded)
 
     def _loaded(self, result) -> None:
-        photo_id, photo, tags, image = result
+        photo_id, photo, tags, albums, image = result
         if photo_id != self.photo_ids[self.position] or photo is None:
             return
         self.photo = photo
         self.setWindowTitle(f"{os.path.basename(photo.path)} — Photosift")
-        self.details.setText(_details(photo))
+        self.details.setText(_details(photo) + (f"<br><b>Albums:</b> {', '.join(html.escape(a) for a in albums)}" if albums else ""))
         self._pixmap = QPixmap.fromImage(image) if image is not None and not image.isNull() else QPixmap()
         self._fit()
         self._show_tags(tags)

@@ -5,7 +5,10 @@ Each function runs on a pool thread and returns plain rows
 """
 from __future__ import annotations
 
-from core.search.query import SearchQuery
+import os
+
+from core.paths import db_path
+from core.search.query import SearchQuery, parse_date
 
 
 def _hashes(lib, ids: list[int]) -> dict[int, str]:
@@ -22,14 +25,28 @@ def _with_hashes(lib, pairs: list[tuple[int, str, float | None]]):
     return [(pid, path, hashes.get(pid), score) for pid, path, score in pairs]
 
 
-def all_photos(lib, recent: bool = False):
+def all_photos(lib, recent: bool = False, filters=None):
+    """Every photo, newest first (works without a model: browsing by date and folder)."""
     order = "added_at DESC, id DESC LIMIT 500" if recent else "COALESCE(taken_at, added_at) DESC, id DESC"
+    where, params = ["state = 'indexed'"], []
+    if filters and filters.after:
+        where.append("taken_at >= ?")
+        params.append(parse_date(filters.after))
+    if filters and filters.before:
+        where.append("taken_at < ?")
+        params.append(parse_date(filters.before, end=True))
+    if filters and filters.folder:
+        folder = db_path(os.path.abspath(filters.folder)).rstrip("/")
+        where.append("path >= ? AND path < ?")
+        params += [folder + "/", folder + "0"]
     return [(r[0], r[1], r[2], None) for r in lib.db.read(
-        f"SELECT id, path, content_hash FROM photos WHERE state = 'indexed' ORDER BY {order}")]
+        f"SELECT id, path, content_hash FROM photos WHERE {' AND '.join(where)} ORDER BY {order}", params)]
 
 
-def search(lib, text: str, top: int = 300, like: tuple[str, ...] = ()):
-    hits = lib.search(SearchQuery(text=text, like=like, top=top))
+def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=None):
+    f = filters
+    hits = lib.search(SearchQuery(text=text, like=like, top=top, after=f and f.after, before=f and f.before,
+                                  folder=f and f.folder))
     return _with_hashes(lib, [(h.photo_id, h.path, h.score) for h in hits])
 
 
@@ -60,7 +77,12 @@ def events(lib):
 
 
 def sidebar(lib) -> dict:
-    """Albums and tags for the sidebar (names and counts)."""
+    """Folders, albums (name, kind) and used tags grouped by category, for the sidebar."""
     org = lib.organizer
-    return {"albums": [a.name for a in org.albums.list()],
-            "tags": sorted(((t, n) for _, t, n in org.tag_counts()), key=lambda x: -x[1])[:40]}
+    by_category: dict[str, list[tuple[str, int]]] = {}
+    for category, tag, count in org.tag_counts():
+        by_category.setdefault(category, []).append((tag, count))
+    tags = [(c, sorted(t, key=lambda x: -x[1])[:12]) for c, t in sorted(by_category.items())]
+    return {"folders": [r.path for r in lib.roots()],
+            "albums": [(a.name, a.kind) for a in org.albums.list()],
+            "tags": tags}

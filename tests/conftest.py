@@ -41,6 +41,7 @@ def library_template(tmp_path_factory) -> pathlib.Path:
     folder = tmp_path_factory.mktemp("template") / "library"
     with Library(folder) as lib:
         lib.models.import_file(TINY_WEIGHTS, str(TINY_CONFIG), name="tiny")
+        lib.model()   # exports the ONNX image tower once; copies of the template reuse it
     return folder
 
 

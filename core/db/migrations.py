@@ -114,7 +114,18 @@ CREATE TABLE tag_vectors (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+# Text vectors of prompt sets that are not tags (the tagger's generic "null"
+# prompts), so tagging new photos never needs the text model once cached.
+V3 = """
+CREATE TABLE prompt_vectors (
+    model TEXT NOT NULL,
+    prompts_key TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model, prompts_key)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

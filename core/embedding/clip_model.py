@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.embedding import weights
-from core.embedding.devices import pick_device
+from core.embedding import onnx_visual, weights
+from core.embedding.devices import pick_device, pick_device_light
+from core.embedding.preprocess import Preprocess, describe
 from core.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -58,39 +59,138 @@ def read_config(path: pathlib.Path) -> dict:
 
 
 class ClipModel:
-    def __init__(self, spec: ModelSpec, device: str = "auto", threads: int | None = None):
+    """One model. On a CPU with ONNX Runtime, the image tower runs there and
+    torch (with the text tower) loads only when text is first needed; a run
+    that only indexes photos never imports it."""
+
+    def __init__(self, spec: ModelSpec, device: str = "auto", threads: int | None = None,
+                 backend: str = "auto", derived_dir: pathlib.Path | None = None, calibration=None):
         # Hub look-ups are for explicit downloads only; loading never touches the network.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        self.spec = spec
+        self._threads = threads
+        self._torch_lock = threading.Lock()
+        self._model = None
+        self._onnx = None
+        self._numpy_preprocess = None
+        self.device = pick_device_light(device)
+        self.backend = self._wanted_backend(backend, derived_dir)
+        want_int8 = self.backend == "onnx-int8"
+        ready = onnx_visual.ready(derived_dir, spec.weights_path, want_int8) if self.backend != "torch" else None
+        if ready is not None:
+            path, record = ready
+            self._describe(record)
+            self.backend = self._open_onnx(path)
+        else:
+            self._load_torch(skip_visual=False)
+            if self.backend != "torch":
+                self.backend = self._start_onnx(want_int8, derived_dir, calibration)
+        log.info("loaded model %s (%s) on %s, images through %s", spec.name, spec.arch, self.device, self.backend)
+
+    # -- loading ---------------------------------------------------------
+    def _load_torch(self, skip_visual: bool) -> None:
+        """open_clip's model; without its image tower when ONNX Runtime has that."""
         import open_clip
         import torch
 
-        self.spec = spec
-        self.device = pick_device(device)
-        if threads:
-            torch.set_num_threads(threads)
-        arch = _register_config(spec)
+        if self._threads:
+            torch.set_num_threads(self._threads)
+        if self.device != "cpu":
+            self.device = pick_device(self.device)
+        arch = _register_config(self.spec)
         try:
-            model, _, preprocess = open_clip.create_model_and_transforms(arch, pretrained=None, device="cpu")
+            with weights.skip_random_init():
+                model, _, preprocess = open_clip.create_model_and_transforms(arch, pretrained=None, device="cpu")
         except RuntimeError as exc:
             raise ModelError(f"unknown model architecture {arch!r}: {exc}") from None
-        weights.load_into(model, spec.weights_path, spec.name)
+        size = model.visual.image_size
+        self.image_size = int(size[0] if isinstance(size, (tuple, list)) else size)
+        self._visual_cfg = getattr(model.visual, "preprocess_cfg", {})
+        if skip_visual:
+            model.visual = None
+            _return_freed_memory()
+        weights.load_into(model, self.spec.weights_path, self.spec.name, skip="visual." if skip_visual else None)
         model.eval()
         if self.device != "cpu":
             model = model.to(self.device)
-        self._model = model
         self._torch = torch
         self._preprocess = preprocess
         self._tokenizer = open_clip.get_tokenizer(arch)
-        self.image_size = int(model.visual.image_size[0] if isinstance(model.visual.image_size, (tuple, list))
-                              else model.visual.image_size)
         # CLIP's learned softmax temperature; the tagger uses it for its softmax.
         self.logit_scale = float(min(100.0, max(1.0, model.logit_scale.exp().item())))
+        self._model = model
         with torch.inference_mode():
             self.dim = int(self.embed_texts(["a photo"]).shape[1])
-        log.info("loaded model %s (%s) on %s", spec.name, arch, self.device)
 
+    def _text_side(self):
+        """The torch model, loaded on first use (thread-safe)."""
+        if self._model is None:
+            with self._torch_lock:
+                if self._model is None:
+                    self._load_torch(skip_visual=self._onnx is not None)
+        return self._model
+
+    def _describe(self, record: dict) -> None:
+        self.image_size = int(record["image_size"])
+        self.dim = int(record["dim"])
+        self.logit_scale = float(record["logit_scale"])
+        self._numpy_preprocess = Preprocess(record["preprocess"])
+
+    def _wanted_backend(self, backend: str, derived_dir) -> str:
+        """ONNX Runtime for the image tower where it is faster: on the CPU, when installed.
+
+        The exported tower is cached in derived_dir; without one, torch it is.
+        """
+        backend = backend if backend in onnx_visual.BACKENDS else "auto"
+        if backend == "torch" or self.device != "cpu" or derived_dir is None:
+            return "torch"
+        if not onnx_visual.available():
+            if backend != "auto":
+                log.warning("backend %s needs the onnxruntime and onnx packages; using torch", backend)
+            return "torch"
+        return "onnx" if backend == "auto" else backend
+
+    def _start_onnx(self, want_int8: bool, derived_dir, calibration) -> str:
+        """Export (first time only), then hand the image tower to ONNX Runtime."""
+        spec = describe(self._visual_cfg)
+        if spec is None:
+            log.info("%s uses a preprocessing ONNX mode does not cover; using torch", self.spec.name)
+            return "torch"
+        record = {"image_size": self.image_size, "dim": self.dim, "logit_scale": self.logit_scale,
+                  "preprocess": spec}
+
+        def calibration_tensors():
+            images = calibration() if calibration else None
+            return np.stack([Preprocess(spec)(img) for img in images]) if images else None
+        try:
+            path = onnx_visual.build(self._model, self.spec.weights_path, derived_dir, self.image_size,
+                                     want_int8, calibration_tensors, record)
+        except Exception as exc:  # an architecture the exporter cannot trace: torch still works
+            log.warning("cannot run %s on ONNX Runtime (%s); using torch",
+                        self.spec.name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            return "torch"
+        # The torch copy of the tower is no longer needed: free it before the
+        # session loads its own, so the two never sit in memory together.
+        self._model.visual = None
+        _return_freed_memory()
+        self._describe(record)
+        return self._open_onnx(path)
+
+    def _open_onnx(self, path: pathlib.Path) -> str:
+        try:
+            self._onnx = onnx_visual.OnnxVisual(path, self._threads)
+        except Exception as exc:
+            onnx_visual.forget(path)
+            raise ModelError(f"cannot open the ONNX image model ({str(exc).splitlines()[0]}); "
+                             f"it will be rebuilt at the next start") from None
+        _return_freed_memory()   # the session's parse buffers
+        return "onnx-int8" if path.name.endswith(".int8.onnx") else "onnx"
+
+    # -- embedding -------------------------------------------------------
     def preprocess(self, img):
-        """PIL image to model input tensor (runs in decode threads)."""
+        """PIL image to model input (runs in decode threads): a numpy array, or a tensor on torch."""
+        if self._numpy_preprocess is not None:
+            return self._numpy_preprocess(img)
         return self._preprocess(img)
 
     def _autocast(self):
@@ -99,9 +199,19 @@ class ClipModel:
             return torch.autocast("cuda", dtype=torch.float16)
         return torch.autocast("cpu", enabled=False)
 
-    def embed_images(self, tensors) -> np.ndarray:
+    def embed_images(self, inputs) -> np.ndarray:
+        """Preprocessed images (arrays or tensors, or one stacked batch) to unit vectors."""
+        if self._onnx is not None:
+            if isinstance(inputs, (list, tuple)):
+                batch = np.stack([np.asarray(x) for x in inputs])
+            else:
+                batch = np.asarray(inputs)
+            return _normalize(self._onnx(batch))
         torch = self._torch
-        batch = torch.stack(list(tensors)) if isinstance(tensors, (list, tuple)) else tensors
+        if isinstance(inputs, (list, tuple)):
+            batch = torch.stack([torch.as_tensor(x) for x in inputs])
+        else:
+            batch = torch.as_tensor(inputs)
         with torch.inference_mode(), self._autocast():
             out = self._model.encode_image(batch.to(self.device, non_blocking=True))
         return _normalize(out.float().cpu().numpy())
@@ -110,6 +220,7 @@ class ClipModel:
         return self.embed_images([self.preprocess(img) for img in images])
 
     def embed_texts(self, texts: list[str]) -> np.ndarray:
+        self._text_side()
         torch = self._torch
         tokens = self._tokenizer(list(texts)).to(self.device)
         with torch.inference_mode(), self._autocast():
@@ -145,6 +256,22 @@ class ClipModel:
     def embed_text(self, text: str) -> np.ndarray:
         """One query, cached: typing the same words again costs nothing."""
         return self.embed_texts([text])[0]
+
+
+def _return_freed_memory() -> None:
+    """Hand freed heap pages back to the OS (glibc keeps large freed blocks otherwise)."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "malloc_trim"):
+            libc.malloc_trim(0)
+    except OSError:
+        pass
 
 
 def _normalize(vectors: np.ndarray) -> np.ndarray:

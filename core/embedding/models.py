@@ -80,7 +80,11 @@ class ModelStore:
             if not os.path.exists(config_path):
                 pathlib.Path(config_path).parent.mkdir(parents=True, exist_ok=True)
                 pathlib.Path(config_path).write_text(row[3])
-        return ModelSpec(name=name, arch=row[1], weights_path=row[2], config_path=config_path)
+        return ModelSpec(name=name, arch=row[1], weights_path=str(self.folder / row[2]), config_path=config_path)
+
+    def derived_dir(self, name: str) -> pathlib.Path:
+        """Where files computed from a model's weights (its ONNX export) are cached."""
+        return self.folder / _slug(name) / "derived"
 
     def active_spec(self) -> ModelSpec:
         name = self._settings.get("active_model")
@@ -97,10 +101,17 @@ class ModelStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET arch=excluded.arch, "
             "pretrained=excluded.pretrained, weights_path=excluded.weights_path, "
             "config_json=excluded.config_json, source=excluded.source, installed_at=excluded.installed_at",
-            (name, arch, pretrained, str(weights_path), config_json, source,
+            (name, arch, pretrained, self._stored(weights_path), config_json, source,
              dt.datetime.now().isoformat(timespec="seconds")))
         if not self._settings.get("active_model"):
             self.use(name)
+
+    def _stored(self, path: pathlib.Path) -> str:
+        """Paths inside the models folder are kept relative, so a moved or copied library still works."""
+        try:
+            return str(pathlib.Path(path).resolve().relative_to(self.folder.resolve()))
+        except ValueError:
+            return str(path)
 
     def download(self, name: str) -> ModelInfo:
         """Fetch real pretrained weights through open_clip (Hugging Face hub)."""

@@ -6,6 +6,7 @@ imported file, which an ordinary pickle can.
 """
 from __future__ import annotations
 
+import contextlib
 import pathlib
 
 from core.errors import ModelError
@@ -36,15 +37,19 @@ def load_state_dict(path: pathlib.Path | str) -> dict:
     return state
 
 
-def load_into(model, path: pathlib.Path | str, label: str) -> None:
+def load_into(model, path: pathlib.Path | str, label: str, skip: str | None = None) -> None:
     """Fill the model's weights from a file without holding a second full copy.
 
     safetensors files are read tensor by tensor; PyTorch files are loaded
     with weights_only and memory-mapped. Peak memory stays near one model.
+    Tensors under `skip` (a submodule the caller removed) are not read.
     """
     path = pathlib.Path(path)
     if path.suffix != ".safetensors":
-        apply_state_dict(model, load_state_dict(path), label)
+        state = load_state_dict(path)
+        if skip:
+            state = {k: v for k, v in state.items() if not k.removeprefix("module.").startswith(skip)}
+        apply_state_dict(model, state, label)
         return
     if not path.is_file():
         raise ModelError(f"weights file not found: {path}")
@@ -52,7 +57,7 @@ def load_into(model, path: pathlib.Path | str, label: str) -> None:
         with open(path, "rb") as fh:
             header, base = _safetensors_header(fh)
             strip = "module." if header and all(k.startswith("module.") for k in header) else ""
-            names = {k[len(strip):]: k for k in header}
+            names = {k[len(strip):]: k for k in header if not (skip and k[len(strip):].startswith(skip))}
             own = model.state_dict()
             _check_keys(own, names, label)
             for name, tensor in own.items():
@@ -91,6 +96,27 @@ def _read_tensor(fh, base: int, info: dict):
         return torch.empty(info["shape"], dtype=dtype)
     fh.seek(base + start)
     return torch.frombuffer(bytearray(fh.read(end - start)), dtype=dtype).reshape(info["shape"])
+
+
+@contextlib.contextmanager
+def skip_random_init():
+    """Build a model without drawing random initial weights.
+
+    Every tensor is overwritten by a strict load right after, so the random
+    draws (over a second for ViT-B-32) are wasted start-up time.
+    """
+    import torch
+
+    names = ("uniform_", "normal_", "trunc_normal_", "kaiming_uniform_", "kaiming_normal_",
+             "xavier_uniform_", "xavier_normal_", "constant_", "zeros_", "ones_", "orthogonal_")
+    saved = {n: getattr(torch.nn.init, n) for n in names if hasattr(torch.nn.init, n)}
+    for n in saved:
+        setattr(torch.nn.init, n, lambda tensor, *args, **kwargs: tensor)
+    try:
+        yield
+    finally:
+        for n, fn in saved.items():
+            setattr(torch.nn.init, n, fn)
 
 
 def _check_keys(own: dict, state, label: str) -> None:

@@ -173,8 +173,15 @@ class VectorIndex:
             return 0 if self._index is None else self._index.get_current_count() - len(self._deleted)
 
     def vectors(self, ids) -> np.ndarray:
+        """Stored vectors of these ids, fetched in chunks: hnswlib's get_items
+        builds Python objects per number (about 11 KB per 512-d vector) on the way."""
+        ids = list(ids)
+        out = np.empty((len(ids), self.dim), dtype=np.float32)
         with self._lock:
-            return np.asarray(self._index.get_items(list(ids)), dtype=np.float32)
+            for start in range(0, len(ids), 2048):
+                chunk = ids[start:start + 2048]
+                out[start:start + len(chunk)] = self._index.get_items(chunk, return_type="numpy")
+        return out
 
     def search(self, query: np.ndarray, k: int, allowed: set[int] | None = None,
                ef: int = 400) -> list[tuple[int, float]]:

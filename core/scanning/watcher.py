@@ -52,14 +52,20 @@ class Watcher:
         self._started = False
 
     def start(self) -> None:
-        handler = _Handler(self.coalescer)
+        self._handler = _Handler(self.coalescer)
         for root in self._library.roots():
-            if os.path.isdir(root.path):
-                self._observer.schedule(handler, root.path, recursive=True)
-            else:
-                log.warning("not watching %s: it is offline", root.path)
+            self.watch(root.path, start=False)
         self._observer.start()
         self._started = True
+
+    def watch(self, folder: str, start: bool = True) -> None:
+        """Follow one more root (added while running)."""
+        if not os.path.isdir(folder):
+            log.warning("not watching %s: it is offline", folder)
+            return
+        if start and not self._started:
+            return   # start() will pick it up from the library's roots
+        self._observer.schedule(self._handler, folder, recursive=True)
 
     def stop(self) -> None:
         self._stop.set()

@@ -120,13 +120,32 @@ class Albums:
             rows = self._db.read("SELECT p.id, p.path FROM album_photos a JOIN photos p ON p.id = a.photo_id "
                                  "WHERE a.album_id = ? ORDER BY p.taken_at, p.path", (album.id,))
             return [Member(r[0], r[1], None, "member") for r in rows]
+        return self._evaluate(album.definition, marks)
+
+    def containing(self, photo_id: int) -> list[str]:
+        """Albums this photo was put in: manual memberships and smart albums marked "in".
+
+        Cheap on purpose (one indexed query), for the viewer; smart albums the
+        photo merely scores into are not listed.
+        """
+        return [r[0] for r in self._db.read(
+            "SELECT a.name FROM album_photos ap JOIN albums a ON a.id = ap.album_id "
+            "WHERE ap.photo_id = ? AND ap.mark IN ('member', 'in') ORDER BY a.name", (photo_id,))]
+
+    def preview(self, prompt: str, marks: dict[int, str] | None = None, negative: list[str] | None = None,
+                like: list[str] | None = None) -> list[Member]:
+        """The members a smart album with this definition and these marks would have, unsaved."""
+        return self._evaluate({"prompt": prompt, "negative": list(negative or []), "like": list(like or [])},
+                              dict(marks or {}))
+
+    def _evaluate(self, definition: dict, marks: dict[int, str]) -> list[Member]:
         ids, vectors = all_photo_vectors(self._db, self._model_name())
         if len(ids) == 0:
             return []
         position = {int(pid): i for i, pid in enumerate(ids)}
         ins = [vectors[position[p]] for p, m in marks.items() if m == "in" and p in position]
         outs = [vectors[position[p]] for p, m in marks.items() if m == "out" and p in position]
-        scores = vectors @ self._query_vector(album.definition, ins, outs)
+        scores = vectors @ self._query_vector(definition, ins, outs)
         cutoff = adaptive_cutoff(scores)
         chosen = [i for i in np.argsort(-scores) if (scores[i] >= cutoff or marks.get(int(ids[i])) == "in")
                   and marks.get(int(ids[i])) != "out"]

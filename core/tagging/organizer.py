@@ -78,14 +78,19 @@ class Organizer:
         self.albums.mark(album, self._photo(path), "in" if inside else "out")
 
     def export_album(self, name: str, dest: str, mode: str = "copy", xmp: bool = False) -> export.ExportReport:
-        from core.paths import fs_path
-
         if name.startswith("tag:"):
             sources = self.tag_members(name[4:])
         elif name.startswith("category:"):
             sources = self.category_members(name[9:])
         else:
             sources = [m.path for m in self.albums.members(name)]
+        return self.export_paths(sources, dest, mode, xmp)
+
+    def export_paths(self, sources: list[str], dest: str, mode: str = "copy", xmp: bool = False
+                     ) -> export.ExportReport:
+        """Export any chosen photos (the GUI's selection), with their tags for XMP."""
+        from core.paths import fs_path
+
         items = []
         for path in sources:
             row = self.db.read_one("SELECT id, path_raw FROM photos WHERE path = ?", (path,))

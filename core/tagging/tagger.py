@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.tagging.vectors import photo_vectors, prompt_vector, tag_vectors
+from core.tagging.vectors import cached_prompt_vector, photo_vectors, tag_vectors
 from core.tagging.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class Tagger:
         if not tags:
             return tags, None, None, {}
         matrix = tag_vectors(self._db, self._model_name, tags, self._model.embed_texts)
-        generic = prompt_vector(self._vocab.generic, self._model.embed_texts)
+        generic = cached_prompt_vector(self._db, self._model_name, self._vocab.generic, self._model.embed_texts)
         null = generic + matrix.mean(axis=0)
         null /= max(np.linalg.norm(null), 1e-12)
         groups: dict[str, list[int]] = {}

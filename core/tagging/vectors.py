@@ -60,25 +60,52 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return (v / max(np.linalg.norm(v), 1e-12)).astype(np.float32)
 
 
+PROMPT_BATCH = 128
+
+
 def prompt_vector(prompts, encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
     """Prompt ensembling: the normalised mean of the prompts' unit vectors."""
     return _unit(encode(list(prompts)).mean(axis=0))
+
+
+def cached_prompt_vector(db, model: str, prompts, encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """prompt_vector, remembered per model in SQLite."""
+    key = hashlib.sha1(json.dumps(list(prompts)).encode()).hexdigest()
+    row = db.read_one("SELECT vector FROM prompt_vectors WHERE model = ? AND prompts_key = ?", (model, key))
+    if row is not None:
+        return decode_vector(row[0])
+    blob = encode_vector(prompt_vector(prompts, encode))
+    db.write("INSERT OR REPLACE INTO prompt_vectors(model, prompts_key, vector) VALUES (?, ?, ?)", (model, key, blob))
+    return decode_vector(blob)
 
 
 def tag_vectors(db, model: str, tags, encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
     """One unit vector per tag, from the cache where its prompts are unchanged."""
     cached = {r[0]: (r[1], r[2]) for r in db.read(
         "SELECT tag_id, prompts_key, vector FROM tag_vectors WHERE model = ?", (model,))}
-    out, fresh = [], []
+    out: list[np.ndarray | None] = []
+    todo = []
     for tag in tags:
         key = hashlib.sha1(json.dumps(tag.prompts).encode()).hexdigest()
         hit = cached.get(tag.id)
         if hit and hit[0] == key:
             out.append(decode_vector(hit[1]))
-            continue
-        vector = prompt_vector(tag.prompts, encode)
-        fresh.append((tag.id, model, key, encode_vector(vector)))
-        out.append(decode_vector(encode_vector(vector)))
+        else:
+            out.append(None)
+            todo.append((len(out) - 1, tag, key))
+    fresh = []
+    # All missing prompts go through the model in large batches: a whole new
+    # vocabulary costs a few model calls, not one per tag.
+    prompts = [p for _, tag, _ in todo for p in tag.prompts]
+    encoded = (np.concatenate([encode(prompts[i:i + PROMPT_BATCH]) for i in range(0, len(prompts), PROMPT_BATCH)])
+               if prompts else None)
+    start = 0
+    for slot, tag, key in todo:
+        part = encoded[start:start + len(tag.prompts)]
+        start += len(tag.prompts)
+        blob = encode_vector(_unit(part.mean(axis=0)))
+        fresh.append((tag.id, model, key, blob))
+        out[slot] = decode_vector(blob)
     if fresh:
         with db.transaction() as conn:
             conn.executemany("INSERT OR REPLACE INTO tag_vectors(tag_id, model, prompts_key, vector) "

@@ -81,7 +81,7 @@ class Vocabulary:
         return out
 
     def by_category(self) -> dict[str, list[Tag]]:
-        out: dict[str, list[Tag]] = {}
+        out: dict[str, list[Tag]] = {r[0]: [] for r in self._db.read("SELECT name FROM tag_categories ORDER BY id")}
         for tag in self.tags():
             out.setdefault(tag.category, []).append(tag)
         return out

@@ -5,11 +5,15 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
+from desktop_app.grid.model import PhotoIdRole
+
 
 class ThumbnailDelegate(QStyledItemDelegate):
-    def __init__(self, parent=None, size: int = 160):
+    def __init__(self, parent=None, size: int = 160, marks: dict | None = None):
+        """marks: photo id -> "in"/"out", drawn as a badge (the smart album editor's feedback)."""
         super().__init__(parent)
         self.size = size
+        self.marks = marks
 
     def sizeHint(self, option, index) -> QSize:
         return QSize(self.size + 8, self.size + 8)
@@ -28,4 +32,13 @@ class ThumbnailDelegate(QStyledItemDelegate):
             target.moveCenter(cell.center())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawPixmap(target, pixmap)
+        mark = self.marks.get(index.data(PhotoIdRole)) if self.marks else None
+        if mark:
+            badge = QRect(cell.right() - 22, cell.top() + 2, 20, 20)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setBrush(QColor(40, 160, 70) if mark == "in" else QColor(200, 50, 50))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawEllipse(badge)
+            painter.setPen(QColor("white"))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "+" if mark == "in" else "−")
         painter.restore()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from desktop_app.grid.model import PathRole, ScoreRole
 from desktop_app.mainwindow import MainWindow
 from tests.conftest import DATA
+from tests.desktop_app.helpers import open_window
 
 sys.path.insert(0, str(DATA))
 import shapes  # noqa: E402
@@ -17,13 +18,7 @@ import shapes  # noqa: E402
 
 @pytest.fixture
 def window(qtbot, library, tmp_path):
-    truth = shapes.write_folder(tmp_path / "photos", per_combo=3)
-    library.add_root(tmp_path / "photos")
-    library.scan()
-    win = MainWindow(library, watch=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.model.rowCount() == len(truth), timeout=10000)
+    win, truth = open_window(qtbot, library, tmp_path / "photos", per_combo=3)
     yield win, truth
     win.close()
 
@@ -88,6 +83,7 @@ def test_viewer_shows_details_and_confirms_a_tag(qtbot, window):
     qtbot.waitUntil(lambda: viewer.photo is not None and viewer.tags.count() > 0, timeout=10000)
     first = viewer.photo.path
     assert "File:" in viewer.details.text()
+    assert "Albums:" not in viewer.details.text()
     name = viewer.tags.item(0).data(0x0100)
     viewer.set_tag(name, confirmed=True)
     qtbot.waitUntil(lambda: any(t.name == name and t.source == "confirmed"
@@ -138,3 +134,15 @@ def test_ctrl_wheel_zooms(qtbot, window):
                         Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(win.grid.viewport(), event)
     assert win.zoom.value() == before + 20
+
+
+def test_viewer_lists_the_albums_a_photo_was_put_in(qtbot, window):
+    win, _ = window
+    first = win.model.index(0)
+    win.library.organizer.albums.create("Keepers & <friends>")
+    win.library.organizer.mark("Keepers & <friends>", first.data(PathRole), inside=True)
+    viewer = win.open_viewer(first)
+    qtbot.addWidget(viewer)
+    qtbot.waitUntil(lambda: viewer.photo is not None, timeout=10000)
+    assert "Keepers &amp; &lt;friends&gt;" in viewer.details.text()
+    viewer.close()

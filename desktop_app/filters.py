@@ -1,0 +1,102 @@
+"""Date-range and folder filters, shown as removable chips beside the search bar.
+
+They narrow whatever the grid shows (all photos, a search) the same way the
+CLI's --after/--before/--folder do: core applies them before the ANN search.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QMenu, QToolButton, QWidget)
+
+
+@dataclass(frozen=True)
+class Filters:
+    after: str | None = None     # ISO date, inclusive
+    before: str | None = None    # ISO date, inclusive (core widens a bare date to its whole day)
+    folder: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.after or self.before or self.folder)
+
+
+class DateRangeDialog(QDialog):
+    def __init__(self, parent=None, after: str | None = None, before: str | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Date range")
+        today = QDate.currentDate()
+        self.start = QDateEdit(QDate.fromString(after, "yyyy-MM-dd") if after else today.addYears(-1))
+        self.end = QDateEdit(QDate.fromString(before, "yyyy-MM-dd") if before else today)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("From", self.start)
+        form.addRow("To (inclusive)", self.end)
+        form.addRow(box)
+
+    def range(self) -> tuple[str, str]:
+        start, end = sorted((self.start.date(), self.end.date()))
+        return start.toString("yyyy-MM-dd"), end.toString("yyyy-MM-dd")
+
+
+class FilterBar(QWidget):
+    """A "Filter" button with a menu, followed by one chip per active filter."""
+    changed = Signal(object)   # Filters
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.filters = Filters()
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(4, 0, 4, 0)
+        self.button = QToolButton()
+        self.button.setText("Filter")
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.button)
+        menu.addAction("Date Range…", self.choose_dates)
+        menu.addAction("Folder…", self.choose_folder)
+        self.button.setMenu(menu)
+        self._layout.addWidget(self.button)
+        self._chips: list[QToolButton] = []
+
+    def set_filters(self, filters: Filters) -> None:
+        self.filters = filters
+        for chip in self._chips:
+            self._layout.removeWidget(chip)
+            chip.deleteLater()
+        self._chips = []
+        if filters.after or filters.before:
+            self._chip(f"{filters.after or '…'} – {filters.before or '…'}", replace(filters, after=None, before=None))
+        if filters.folder:
+            self._chip(os.path.basename(filters.folder.rstrip(os.sep)) or filters.folder,
+                       replace(filters, folder=None), tooltip=filters.folder)
+        self.changed.emit(filters)
+
+    def _chip(self, text: str, without: Filters, tooltip: str = "") -> None:
+        chip = QToolButton()
+        chip.setText(f"{text}  ✕")
+        chip.setToolTip(tooltip or "Remove this filter")
+        chip.setAutoRaise(False)
+        chip.clicked.connect(lambda: self.set_filters(without))
+        self._layout.addWidget(chip)
+        self._chips.append(chip)
+
+    def chips(self) -> list[str]:
+        return [c.text() for c in self._chips]
+
+    def choose_dates(self) -> None:
+        dialog = DateRangeDialog(self, self.filters.after, self.filters.before)
+        if dialog.exec():
+            after, before = dialog.range()
+            self.set_filters(replace(self.filters, after=after, before=before))
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Only photos in folder", self.filters.folder or "")
+        if folder:
+            self.set_filters(replace(self.filters, folder=folder))

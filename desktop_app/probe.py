@@ -1,0 +1,81 @@
+"""Measurement hooks for tests/benchmarks/gui_startup.py (hidden command-line flags).
+
+--probe-startup prints, once each, the seconds since PHOTOSIFT_T0 (the
+benchmark's clock before it started the process) at the first paint of the
+grid with rows, and when every visible thumbnail has been painted.
+--probe-scroll N then scrolls N pages, one per event-loop turn, with stat()
+calls on marker paths around it, so an strace of the process can count what
+the GUI thread itself read while scrolling. Then the app quits.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.grid.model import PhotoIdRole
+
+
+def _since_start() -> float:
+    return time.time() - float(os.environ.get("PHOTOSIFT_T0", time.time()))
+
+
+class StartupProbe(QObject):
+    def __init__(self, window, scroll_pages: int = 0):
+        super().__init__(window)
+        self.window = window
+        self.scroll_pages = scroll_pages
+        self.first_paint = None
+        self.thumbs_painted = None
+        window.grid.viewport().installEventFilter(self)
+
+    def _visible_loaded(self) -> bool:
+        grid, model = self.window.grid, self.window.model
+        rect = grid.viewport().rect()
+        first = grid.indexAt(rect.topLeft() + QPoint(10, 10))
+        if not first.isValid():
+            return False
+        row = first.row()
+        while row < model.rowCount():
+            index = model.index(row)
+            if not grid.visualRect(index).intersects(rect):
+                break
+            if model._cache.get(index.data(PhotoIdRole)) is None:
+                return False
+            row += 1
+        return True
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint and self.window.model.rowCount() > 0:
+            if self.first_paint is None:
+                self.first_paint = _since_start()
+                print(f"first-paint {self.first_paint:.3f} rows {self.window.model.rowCount()}", flush=True)
+            if self.thumbs_painted is None and self._visible_loaded():
+                self.thumbs_painted = _since_start()
+                print(f"thumbnails-painted {self.thumbs_painted:.3f}", flush=True)
+                QTimer.singleShot(200, self._scroll if self.scroll_pages else QApplication.quit)
+        return False
+
+    def _scroll(self) -> None:
+        bar = self.window.grid.verticalScrollBar()
+        os.path.exists("/photosift-probe-scroll-begin")
+        start = time.perf_counter()
+        gaps = []
+
+        def step(left=self.scroll_pages, last=[time.perf_counter()]):
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+            if left == 0:
+                os.path.exists("/photosift-probe-scroll-end")
+                print(f"scrolled {self.scroll_pages} pages in {time.perf_counter() - start:.2f}s, "
+                      f"worst frame {max(gaps[1:]) * 1000:.1f} ms, position {bar.value()}/{bar.maximum()}",
+                      flush=True)
+                QApplication.quit()
+                return
+            bar.setValue(bar.value() + bar.pageStep())
+            QTimer.singleShot(16, lambda: step(left - 1))
+
+        step()

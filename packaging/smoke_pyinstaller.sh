@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Build the one-folder app with PyInstaller, then use the bundle, never the source tree:
+# the CLI (--cli) imports the test model, indexes generated photos and searches, all inside
+# a network namespace with no network; then the window opens (Xvfb when installed).
+#   bash packaging/smoke_pyinstaller.sh [WORKDIR]
+# Uses .venv if present (pip installs pyinstaller into it), else makes a build venv.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-$(mktemp -d)}
+mkdir -p "$work"
+if [ -x "$repo/.venv/bin/python" ]; then py="$repo/.venv/bin/python"; else
+    python3 -m venv "$work/build-venv" && "$work/build-venv/bin/pip" install -q -e "$repo"
+    py="$work/build-venv/bin/python"; fi
+"$py" -m pip install -q "pyinstaller>=6.5"
+start=$(date +%s)
+"$py" -m PyInstaller --noconfirm --log-level WARN --distpath "$work/dist" --workpath "$work/build" \
+    "$repo/packaging/pyinstaller/photosift.spec"
+app="$work/dist/photosift/photosift"
+echo "built in $(( $(date +%s) - start )) s: $(du -sh "$work/dist/photosift" | cut -f1) \
+($(du -sh "$work/dist/photosift/_internal/nvidia" 2>/dev/null | cut -f1 || echo 0) of it NVIDIA CUDA libraries)"
+if find "$work/dist/photosift" \( -name '*.safetensors' -o -name '*.pt' -o -name '*.pth' \) | grep -q .; then
+    echo "the bundle must not contain model weights"; exit 1; fi
+cd "$work"
+"$py" - "$repo/tests/data" "$work/photos" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import shapes
+shapes.write_folder(sys.argv[2], per_combo=2)
+PY
+offline=""
+if command -v unshare >/dev/null && unshare -rn true 2>/dev/null; then offline="unshare -rn"; fi
+lib="$work/library"
+$offline "$app" --cli --help >/dev/null
+$offline "$app" --cli --library "$lib" models import "$repo/tests/data/tiny_clip/photosift-tiny.safetensors" \
+    --arch "$repo/tests/data/tiny_clip/photosift-tiny.json" --name tiny
+$offline "$app" --cli --library "$lib" index "$work/photos" -q
+top=$($offline "$app" --cli --library "$lib" search a red circle --top 1 --json | "$py" -c \
+    'import json,sys; print(json.load(sys.stdin)[0]["path"])')
+case "$top" in *red-circle*) echo "search ok${offline:+ (with no network)}: $top" ;;
+    *) echo "unexpected top hit: $top"; exit 1 ;; esac
+if command -v xvfb-run >/dev/null; then run="xvfb-run -a"; else run=""; export QT_QPA_PLATFORM=offscreen; fi
+out=$(PHOTOSIFT_T0=$(date +%s.%N) $run "$app" --library "$lib" --no-watch --probe-startup)
+echo "window: ${out//$'\n'/; } (seconds from launch${run:+, under Xvfb})"
+echo "PyInstaller smoke test passed"
