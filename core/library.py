@@ -139,6 +139,12 @@ class Library:
                 break
         return images
 
+    def warm_up(self) -> None:
+        """Load the serving model's text side now, so the first search is not the one that waits."""
+        model = self.model(self.serving_model_name())
+        model.embed_text("a photo")
+        gc.freeze()   # as in model(): keep torch's object graph out of full GC passes
+
     def serving_model_name(self) -> str:
         """The model that answers searches: the active one once it covers the library."""
         active = self.settings.get("active_model")

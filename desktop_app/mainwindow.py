@@ -108,6 +108,10 @@ class MainWindow(QMainWindow):
         sys.setswitchinterval(0.002)
         if watch:
             self.bridge.start()
+            if self.library.settings.get("active_model"):
+                # After first paint, load the text model in the background: a first
+                # query then costs milliseconds, not the seconds torch takes to load.
+                QTimer.singleShot(1500, self, lambda: self.tasks.run(self.library.warm_up, interactive=False))
 
     # -- set-up ----------------------------------------------------------
     def _build_menus(self) -> None:

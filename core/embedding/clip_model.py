@@ -154,7 +154,8 @@ class ClipModel:
         """Export (first time only), then hand the image tower to ONNX Runtime."""
         spec = describe(self._visual_cfg)
         if spec is None:
-            log.info("%s uses a preprocessing ONNX mode does not cover; using torch", self.spec.name)
+            log.info("%s uses an image transform the numpy preprocessing does not reproduce; images stay on torch",
+                     self.spec.name)
             return "torch"
         record = {"image_size": self.image_size, "dim": self.dim, "logit_scale": self.logit_scale,
                   "preprocess": spec}
