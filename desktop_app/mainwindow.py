@@ -8,13 +8,13 @@ import os
 import sys
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QListView, QListWidget,
                                QListWidgetItem, QMainWindow, QMenu, QMessageBox, QPushButton, QSlider,
                                QSplitter, QToolBar)
 
 from core.errors import PhotosiftError
-from desktop_app import preferences, views
+from desktop_app import menus, preferences, views
 from desktop_app.filters import FilterBar
 from desktop_app.roots import add_root
 from desktop_app.bridge import IndexingBridge
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.bridge.progress.connect(self._on_progress)
         self.bridge.scanned.connect(self._on_scanned)
 
-        self._build_menus()
+        menus.build(self)
         self._check_model()
         self._fill_sidebar()
         self.show_view("all")
@@ -114,48 +114,6 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(1500, self, lambda: self.tasks.run(self.library.warm_up, interactive=False))
 
     # -- set-up ----------------------------------------------------------
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        add = QAction("&Add Folder…", self, shortcut=QKeySequence("Ctrl+O"), triggered=self._add_folder)
-        album = QAction("New &Smart Album…", self, shortcut=QKeySequence("Ctrl+N"), triggered=self._new_album)
-        imp = QAction("&Import Model…", self, triggered=self._import_model)
-        export = QAction("&Export Selection…", self, shortcut=QKeySequence("Ctrl+E"), triggered=self.export_selection)
-        quit_ = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
-        quit_.setMenuRole(QAction.MenuRole.QuitRole)
-        for action in (add, album, imp, export):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        select_all = QAction("Select &All", self, shortcut=QKeySequence.StandardKey.SelectAll,
-                             triggered=lambda: self.grid.selectAll())
-        vocabulary = QAction("Tag &Vocabulary…", self, triggered=self.edit_vocabulary)
-        settings = QAction("&Settings…", self, shortcut=QKeySequence.StandardKey.Preferences,
-                           triggered=self.open_settings)
-        settings.setMenuRole(QAction.MenuRole.PreferencesRole)   # the app menu on macOS
-        for action in (select_all, vocabulary, settings):
-            edit_menu.addAction(action)
-        find = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find,
-                       triggered=lambda: self.search.setFocus(Qt.FocusReason.ShortcutFocusReason))
-        self.addAction(find)
-        zoom_in = QAction("Zoom &In", self, shortcut=QKeySequence.StandardKey.ZoomIn,
-                          triggered=lambda: self.zoom.setValue(self.zoom.value() + 20))
-        zoom_out = QAction("Zoom &Out", self, shortcut=QKeySequence.StandardKey.ZoomOut,
-                           triggered=lambda: self.zoom.setValue(self.zoom.value() - 20))
-        quick = QAction("Quick Look", self, shortcut=QKeySequence(Qt.Key.Key_Space), triggered=self.open_viewer)
-        remove = QAction("Remove from Album", self, shortcut=QKeySequence.StandardKey.Delete,
-                         triggered=self.remove_selected_from_album)
-        for action in (quick, remove):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.grid.addAction(action)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(zoom_in)
-        view_menu.addAction(zoom_out)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Photosift", self, triggered=self._about)
-        about.setMenuRole(QAction.MenuRole.AboutRole)
-        help_menu.addAction(about)
-
     def _check_model(self) -> None:
         has_model = bool(self.library.settings.get("active_model"))
         self.search.setEnabled(has_model)

@@ -1,0 +1,53 @@
+"""The menu bar and the window's shortcuts, following each platform's menu conventions.
+
+Menu roles put Settings, About and Quit where macOS expects them (the app
+menu); elsewhere they stay under Edit, Help and File.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+
+def build(window) -> None:
+    """Create the menus and shortcuts of a MainWindow."""
+    file_menu = window.menuBar().addMenu("&File")
+    add = QAction("&Add Folder…", window, shortcut=QKeySequence("Ctrl+O"), triggered=window._add_folder)
+    album = QAction("New &Smart Album…", window, shortcut=QKeySequence("Ctrl+N"), triggered=window._new_album)
+    imp = QAction("&Import Model…", window, triggered=window._import_model)
+    export = QAction("&Export Selection…", window, shortcut=QKeySequence("Ctrl+E"), triggered=window.export_selection)
+    quit_ = QAction("&Quit", window, shortcut=QKeySequence.StandardKey.Quit, triggered=window.close)
+    quit_.setMenuRole(QAction.MenuRole.QuitRole)
+    for action in (add, album, imp, export):
+        file_menu.addAction(action)
+    file_menu.addSeparator()
+    file_menu.addAction(quit_)
+    edit_menu = window.menuBar().addMenu("&Edit")
+    select_all = QAction("Select &All", window, shortcut=QKeySequence.StandardKey.SelectAll,
+                         triggered=lambda: window.grid.selectAll())
+    vocabulary = QAction("Tag &Vocabulary…", window, triggered=window.edit_vocabulary)
+    settings = QAction("&Settings…", window, shortcut=QKeySequence.StandardKey.Preferences,
+                       triggered=window.open_settings)
+    settings.setMenuRole(QAction.MenuRole.PreferencesRole)   # the app menu on macOS
+    for action in (select_all, vocabulary, settings):
+        edit_menu.addAction(action)
+    find = QAction("&Find", window, shortcut=QKeySequence.StandardKey.Find,
+                   triggered=lambda: window.search.setFocus(Qt.FocusReason.ShortcutFocusReason))
+    window.addAction(find)
+    zoom_in = QAction("Zoom &In", window, shortcut=QKeySequence.StandardKey.ZoomIn,
+                      triggered=lambda: window.zoom.setValue(window.zoom.value() + 20))
+    zoom_out = QAction("Zoom &Out", window, shortcut=QKeySequence.StandardKey.ZoomOut,
+                       triggered=lambda: window.zoom.setValue(window.zoom.value() - 20))
+    quick = QAction("Quick Look", window, shortcut=QKeySequence(Qt.Key.Key_Space), triggered=window.open_viewer)
+    remove = QAction("Remove from Album", window, shortcut=QKeySequence.StandardKey.Delete,
+                     triggered=window.remove_selected_from_album)
+    for action in (quick, remove):
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        window.grid.addAction(action)
+    view_menu = window.menuBar().addMenu("&View")
+    view_menu.addAction(zoom_in)
+    view_menu.addAction(zoom_out)
+    help_menu = window.menuBar().addMenu("&Help")
+    about = QAction("&About Photosift", window, triggered=window._about)
+    about.setMenuRole(QAction.MenuRole.AboutRole)
+    help_menu.addAction(about)
