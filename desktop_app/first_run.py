@@ -73,7 +73,9 @@ class ModelPage(QWizardPage):
         self.setSubTitle("It is downloaded once and then runs on this computer. Without one you can still "
                          "browse by folder and date, and add a model later from File → Import Model….")
         self.table = QTableWidget(len(catalog.CATALOG), 4)
-        self.table.setHorizontalHeaderLabels(["Model", "Download", "Licence", "Quality (ImageNet top-1)"])
+        self.table.setHorizontalHeaderLabels(["Model", "Download", "Licence", "ImageNet top-1"])
+        self.table.horizontalHeaderItem(3).setToolTip("Zero-shot ImageNet accuracy from open_clip's results: "
+                                                      "a rough measure of how well search understands photos")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -87,6 +89,8 @@ class ModelPage(QWizardPage):
             self.table.setItem(row, 2, QTableWidgetItem(m.licence))
             self.table.setItem(row, 3, QTableWidgetItem(f"{m.imagenet_top1:.1f}%" if m.imagenet_top1 else "–"))
         self.table.resizeRowsToContents()
+        for column in (1, 2, 3):
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectRow(0)
         self.download = QPushButton("Download")
         self.cancel = QPushButton("Cancel")
@@ -200,6 +204,7 @@ class FirstRunWizard(QWizard):
         self.addPage(self.folders)
         self.addPage(self.model)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Start")
+        self.resize(780, 560)
 
     def reject(self) -> None:
         if self.model.busy():
