@@ -5,10 +5,8 @@ Each function runs on a pool thread and returns plain rows
 """
 from __future__ import annotations
 
-import os
-
-from core.paths import db_path
-from core.search.query import SearchQuery, parse_date
+from core.search.engine import filter_clause
+from core.search.query import SearchQuery
 
 
 def _hashes(lib, ids: list[int]) -> dict[int, str]:
@@ -28,19 +26,11 @@ def _with_hashes(lib, pairs: list[tuple[int, str, float | None]]):
 def all_photos(lib, recent: bool = False, filters=None):
     """Every photo, newest first (works without a model: browsing by date and folder)."""
     order = "added_at DESC, id DESC LIMIT 500" if recent else "COALESCE(taken_at, added_at) DESC, id DESC"
-    where, params = ["state = 'indexed'"], []
-    if filters and filters.after:
-        where.append("taken_at >= ?")
-        params.append(parse_date(filters.after))
-    if filters and filters.before:
-        where.append("taken_at < ?")
-        params.append(parse_date(filters.before, end=True))
-    if filters and filters.folder:
-        folder = db_path(os.path.abspath(filters.folder)).rstrip("/")
-        where.append("path >= ? AND path < ?")
-        params += [folder + "/", folder + "0"]
-    return [(r[0], r[1], r[2], None) for r in lib.db.read(
-        f"SELECT id, path, content_hash FROM photos WHERE {' AND '.join(where)} ORDER BY {order}", params)]
+    where, params = filter_clause(SearchQuery(after=filters and filters.after, before=filters and filters.before,
+                                              folder=filters and filters.folder))
+    sql = ("SELECT p.id, p.path, p.content_hash FROM photos p WHERE "
+           + " AND ".join(["p.state = 'indexed'", *where]) + f" ORDER BY {order}")
+    return [(r[0], r[1], r[2], None) for r in lib.db.read(sql, params)]
 
 
 def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=None):

@@ -69,15 +69,13 @@ def _write_atomic(path: pathlib.Path, produce) -> None:
         pathlib.Path(tmp).unlink(missing_ok=True)
 
 
-def export(visual, image_size: int, path: pathlib.Path) -> None:
-    """Trace the torch image tower to ONNX with a dynamic batch axis."""
+def export(module, example, path: pathlib.Path, input_name: str = "image", output_name: str = "embedding") -> None:
+    """Trace a torch module (the image tower) to ONNX with a dynamic batch axis."""
+    import warnings
+
     import torch
 
-    dummy = torch.zeros(2, 3, image_size, image_size)
-
     def produce(tmp):
-        import warnings
-
         mha = torch.backends.mha
         fastpath = mha.get_fastpath_enabled()
         # The fused attention kernel that inference uses has no ONNX form;
@@ -86,8 +84,8 @@ def export(visual, image_size: int, path: pathlib.Path) -> None:
         try:
             with warnings.catch_warnings(), torch.no_grad():
                 warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
-                torch.onnx.export(visual, (dummy,), tmp, input_names=["image"], output_names=["embedding"],
-                                  dynamic_axes={"image": {0: "batch"}, "embedding": {0: "batch"}},
+                torch.onnx.export(module, (example,), tmp, input_names=[input_name], output_names=[output_name],
+                                  dynamic_axes={input_name: {0: "batch"}, output_name: {0: "batch"}},
                                   opset_version=17, dynamo=False)
         finally:
             mha.set_fastpath_enabled(fastpath)
@@ -166,7 +164,9 @@ def build(model, weights_path: str, folder: pathlib.Path, image_size: int, want_
     fp32_path = pathlib.Path(folder) / "visual.onnx"
     if _fresh(fp32_path, stamp) != dict(stamp, **describe):
         log.info("exporting the image tower to ONNX (once per model, a few seconds)")
-        export(model.visual, image_size, fp32_path)
+        import torch
+
+        export(model.visual, torch.zeros(2, 3, image_size, image_size), fp32_path)
         _sidecar(fp32_path).write_text(json.dumps(dict(stamp, **describe)))
     if not want_int8:
         return fp32_path

@@ -33,27 +33,34 @@ def combine(positives: list[np.ndarray], negatives: list[np.ndarray]) -> np.ndar
     return (q / max(np.linalg.norm(q), 1e-12)).astype(np.float32)
 
 
+def filter_clause(query: SearchQuery, alias: str = "p") -> tuple[list[str], list]:
+    """SQL conditions (on the photos table as `alias`) for the query's date and folder filters."""
+    import os
+
+    where, params = [], []
+    after, before = parse_date(query.after), parse_date(query.before, end=True)
+    if after:
+        where.append(f"{alias}.taken_at >= ?")
+        params.append(after)
+    if before:
+        where.append(f"{alias}.taken_at < ?")
+        params.append(before)
+    if query.folder:
+        folder = db_path(os.path.abspath(os.path.expanduser(query.folder))).rstrip("/")
+        # A range on the path, not LIKE: no escaping of % and _ in folder names.
+        where.append(f"({alias}.path >= ? AND {alias}.path < ?)")
+        params += [folder + "/", folder + "0"]
+    return where, params
+
+
 def allowed_ids(db, model: str, query: SearchQuery) -> set[int] | None:
     """Ids passing the query's filters, or None when nothing is filtered."""
     if not query.has_filters:
         return None
-    where, params = ["e.model = ?", "p.state = 'indexed'"], [model]
-    after, before = parse_date(query.after), parse_date(query.before, end=True)
-    if after:
-        where.append("p.taken_at >= ?")
-        params.append(after)
-    if before:
-        where.append("p.taken_at < ?")
-        params.append(before)
-    if query.folder:
-        import os
-
-        folder = db_path(os.path.abspath(os.path.expanduser(query.folder))).rstrip("/")
-        # A range on the path, not LIKE: no escaping of % and _ in folder names.
-        where.append("(p.path >= ? AND p.path < ?)")
-        params += [folder + "/", folder + "0"]
-    sql = ("SELECT p.id FROM photos p JOIN embeddings e ON e.photo_id = p.id WHERE " + " AND ".join(where))
-    return {r[0] for r in db.read(sql, params)}
+    where, params = filter_clause(query)
+    sql = ("SELECT p.id FROM photos p JOIN embeddings e ON e.photo_id = p.id "
+           "WHERE e.model = ? AND p.state = 'indexed' AND " + " AND ".join(where))
+    return {r[0] for r in db.read(sql, [model, *params])}
 
 
 def to_hits(db, pairs: list[tuple[int, float]]) -> list[SearchHit]:

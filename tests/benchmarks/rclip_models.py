@@ -9,25 +9,10 @@ from __future__ import annotations
 
 import pathlib
 import shutil
-import warnings
+
+from core.embedding.onnx_visual import export
 
 SUBDIR = "ViT-B-32-256-datacomp_s34b_b86k"
-
-
-def _export(module, example, path: pathlib.Path) -> None:
-    import torch
-
-    mha = torch.backends.mha
-    fastpath = mha.get_fastpath_enabled()
-    mha.set_fastpath_enabled(False)  # the fused kernel has no ONNX form
-    try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(module, (example,), str(path), input_names=["input"], output_names=["output"],
-                              dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
-                              opset_version=17, dynamo=False)
-    finally:
-        mha.set_fastpath_enabled(fastpath)
 
 
 def prepare(weights: str, datadir: pathlib.Path, arch: str = "ViT-B-32-256") -> pathlib.Path:
@@ -58,6 +43,7 @@ def prepare(weights: str, datadir: pathlib.Path, arch: str = "ViT-B-32-256") -> 
 
     size = model.visual.image_size
     size = size[0] if isinstance(size, (tuple, list)) else size
-    _export(model.visual, torch.zeros(2, 3, size, size), target / "visual.onnx")
-    _export(Textual(model), open_clip.get_tokenizer(arch)(["a photo", "a dog"]), target / "textual.onnx")
+    export(model.visual, torch.zeros(2, 3, size, size), target / "visual.onnx", "input", "output")
+    export(Textual(model), open_clip.get_tokenizer(arch)(["a photo", "a dog"]), target / "textual.onnx",
+           "input", "output")
     return datadir
