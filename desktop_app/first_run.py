@@ -11,7 +11,7 @@ import os
 import sys
 
 from PySide6.QtCore import QProcess, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
                                QListWidget, QMessageBox, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWizard, QWizardPage)
 
@@ -171,13 +171,8 @@ class ModelPage(QWizardPage):
                                               "Weights (*.safetensors *.pt *.pth *.bin)")
         if not path:
             return
-        arch = QComboBox()
-        arch.setEditable(True)
-        arch.addItems(sorted({m.arch for m in catalog.CATALOG}))
-        from PySide6.QtWidgets import QInputDialog
-
         name, ok = QInputDialog.getItem(self, "Model architecture", "open_clip architecture of this file:",
-                                        [arch.itemText(i) for i in range(arch.count())], 0, True)
+                                        sorted({m.arch for m in catalog.CATALOG}), 0, True)
         if not ok or not name:
             return
         try:
