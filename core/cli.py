@@ -56,8 +56,10 @@ def cmd_index(args) -> int:
             print(f"offline (kept as it was): {folder}")
         for line in summary.errors[:20]:
             print(f"  failed: {line}")
-        if len(summary.errors) > 20:
-            print(f"  ... and {len(summary.errors) - 20} more; see `photosift status`")
+        for line in summary.skipped_files[:20]:
+            print(f"  skipped: {line}")
+        if len(summary.errors) > 20 or len(summary.skipped_files) > 20:
+            print("  ... and more; see `photosift status`")
     return 0
 
 
@@ -80,8 +82,14 @@ def cmd_status(args) -> int:
     if status["index"]:
         idx = status["index"]
         print(f"index: {idx['live']} vectors, {idx['state']}{'' if idx['in_sync'] else ', OUT OF SYNC'}")
-    for failure in status["failures"][:10]:
-        print(f"  failed: {failure['path']}: {failure['error']}")
+    if status["failures"]:
+        print(f"failed to index ({status['failed']}; retried when they change):")
+        for failure in status["failures"][:10]:
+            print(f"  {failure['path']}: {failure['error']}")
+    if status["skipped"]:
+        print(f"skipped, not photo files ({status['skipped_count']}):")
+        for entry in status["skipped"][:10]:
+            print(f"  {entry['path']}: {entry['reason']}")
     return 0
 
 

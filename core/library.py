@@ -6,6 +6,7 @@ and hands out plain values (core.types). Long calls take plain callbacks
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import logging
@@ -18,12 +19,14 @@ import numpy as np
 from core.db import Database
 from core.embedding.models import ModelStore
 from core.errors import NoModel, PhotosiftError
-from core.imaging.decode import DecodeError, decode_file
 from core.imaging.thumbnails import ThumbnailCache
 from core.index.vector_index import VectorIndex, decode_vector
 from core.paths import LibraryPaths, db_path, default_library_dir, is_within
+from core.pipeline.decode_pool import DecodePool, default_size
+from core.pipeline.decode_worker import Gone, Known, Prepared, WorkerConfig
 from core.pipeline.indexing import IndexingPipeline
-from core.scanning.planner import Plan, Planner, Root
+from core.pipeline.writer import record_skipped
+from core.scanning.planner import Job, Plan, Planner, Root
 from core.search import engine
 from core.search.query import SearchQuery, parse
 from core.settings import Settings
@@ -45,6 +48,8 @@ class Library:
         self._lock = threading.RLock()              # guards the two dicts above
         self._model_lock = threading.Lock()         # one caller at a time inside a model
         self._organizer = None
+        self._pools: dict[bool, DecodePool] = {}    # decode worker processes (bulk, interactive), kept a while
+        self._pool_timer: threading.Timer | None = None
 
     @property
     def organizer(self):
@@ -57,6 +62,11 @@ class Library:
 
     def close(self) -> None:
         with self._lock:
+            if self._pool_timer is not None:
+                self._pool_timer.cancel()
+            for pool in self._pools.values():
+                pool.close()
+            self._pools.clear()
             for index in self._indexes.values():
                 index.save_if_dirty()
         self.db.close()
@@ -191,9 +201,10 @@ class Library:
                 conn.execute("UPDATE roots SET online = ?, last_scan_at = COALESCE(?, last_scan_at) WHERE id = ?",
                              (int(online), dt.datetime.now().isoformat(timespec="seconds") if online else None,
                               root.id))
+            self._record_skipped(conn, plan)
         for folder in plan.offline_roots:
             log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
-        counts, errors, changed = self._run_plan(plan, model_name, on_progress, cancel)
+        counts, errors, changed, skipped = self._run_plan(plan, model_name, on_progress, cancel)
         seconds = time.monotonic() - start
         if changed and self.settings.get("auto_tag") and self.serving_model_name() == model_name:
             try:
@@ -201,37 +212,97 @@ class Library:
                 log.info("tagged %d photos in %.1fs", run.photos, run.seconds)
             except Exception:  # tags can be redone (`photosift tags retag`); the index is what matters
                 log.exception("automatic tagging failed")
-        errors = [f"{p}: {why}" for p, why in plan.walk_errors + errors]
+        skipped = [f"{p}: {why}" for p, why, _ in plan.skipped] + [f"{p}: {why}" for p, why in skipped]
         return ScanSummary(
             seen=plan.seen, unchanged=plan.unchanged + counts.touched, added=counts.embedded - counts.updated,
             updated=counts.updated, moved=counts.moved, reused=counts.reused, removed=counts.vanished,
             failed=counts.failed, skipped_failed=plan.skipped_failed, offline_roots=tuple(plan.offline_roots),
-            errors=tuple(errors), seconds=seconds, embedded=counts.embedded)
+            errors=tuple(f"{p}: {why}" for p, why in errors), skipped_files=tuple(skipped), seconds=seconds,
+            embedded=counts.embedded)
+
+    @staticmethod
+    def _record_skipped(conn, plan: Plan) -> None:
+        """Replace what the scanned scopes had listed as skipped with what this scan found."""
+        for root_id, path in plan.scanned:
+            if path is None:
+                conn.execute("DELETE FROM skipped WHERE root_id = ?", (root_id,))
+            else:
+                key = db_path(path)
+                conn.execute("DELETE FROM skipped WHERE path = ? OR (path >= ? AND path < ?)",
+                             (key, key + "/", key + "0"))
+        by_root: dict[int, list] = {}
+        for path, why, root_id in plan.skipped:
+            by_root.setdefault(root_id, []).append((path, why))
+        for root_id, entries in by_root.items():
+            record_skipped(conn, entries, root_id)
 
     def _run_plan(self, plan: Plan, model_name, on_progress, cancel):
         from core.pipeline.indexing import Counts
 
         if not plan.jobs and not plan.missing:
-            return Counts(), [], []
+            return Counts(), [], [], []
         if model_name is None:
             raise NoModel("no model is installed, so photos cannot be indexed yet: run `photosift models "
                           "download` (needs internet) or `photosift models import FILE --arch ARCH`")
         model = self.model(model_name)
         index = self.index(model_name)
         pipeline = IndexingPipeline(
-            self.db, _Serialized(model, self._model_lock), model_name, index, self.thumbnails,
-            workers=self.settings.get("decode_workers"), batch_size=self.settings.get("batch_size"),
-            max_pixels=self.settings.get("max_megapixels") * 1_000_000, on_progress=on_progress, cancel=cancel)
+            self.db, _Serialized(model, self._model_lock), model_name, index, self.decode_pool(model_name),
+            batch_size=self.settings.get("batch_size") or model.default_batch_size, on_progress=on_progress,
+            cancel=cancel)
         try:
             counts = pipeline.run(plan.jobs, plan.missing)
         finally:
             index.save()
+            self._release_pool_later()
         # Other models' indexes drop photos that are gone.
         for name, other in list(self._indexes.items()):
             if name != model_name and pipeline.removed_ids:
                 other.remove(pipeline.removed_ids)
                 other.save()
-        return counts, pipeline.errors, pipeline.changed_ids
+        return counts, pipeline.errors, pipeline.changed_ids, pipeline.skipped
+
+    # -- decode workers ----------------------------------------------------
+    def decode_pool(self, model_name: str | None = None, interactive: bool = False) -> DecodePool:
+        """The decode worker processes for this model and these settings (started on first use).
+
+        An example image the user is waiting on gets a one-process pool of its
+        own, so it never queues behind a scan that holds the bulk pool.
+        """
+        model_name = model_name or self.serving_model_name()
+        model = self.model(model_name)
+        max_pixels = self.settings.get("max_megapixels") * 1_000_000
+        max_bytes = self.settings.get("max_file_mb") * 1_000_000
+        config = WorkerConfig(
+            database=str(self.paths.database), model=model_name,
+            min_side=max(self.thumbnails.size, model.image_size), crop=model.preprocess_spec,
+            thumbnails=str(self.paths.thumbnails), thumbnail_size=self.thumbnails.size,
+            max_pixels=max_pixels, max_bytes=max_bytes,
+            # The file, a full-size RGBA decode at the pixel limit, and the interpreter.
+            memory_limit=max_bytes + 4 * max_pixels + (1 << 30))
+        size = 1 if interactive else self.settings.get("decode_workers") or default_size()
+        timeout = float(self.settings.get("decode_timeout_s"))
+        with self._lock:
+            pool = self._pools.get(interactive)
+            if pool is None or (pool.config, pool.size, pool.timeout_s) != (config, size, timeout):
+                if pool is not None:
+                    pool.close()
+                pool = self._pools[interactive] = DecodePool(config, size, timeout)
+            return pool
+
+    def _release_pool_later(self, idle_s: float = 60.0) -> None:
+        """Idle workers hold memory (~50 MB each): close them after a minute without scans."""
+        def release():
+            with self._lock:
+                for key, pool in list(self._pools.items()):
+                    if pool.close_if_idle(idle_s):
+                        del self._pools[key]
+        with self._lock:
+            if self._pool_timer is not None:
+                self._pool_timer.cancel()
+            self._pool_timer = threading.Timer(idle_s, release)
+            self._pool_timer.daemon = True
+            self._pool_timer.start()
 
     # -- search ----------------------------------------------------------
     def _image_vector(self, model_name: str, image: str) -> np.ndarray:
@@ -242,15 +313,25 @@ class Library:
             (model_name, db_path(path)))
         if row:
             return decode_vector(row[0])
-        model = self.model(model_name)
-        try:
-            decoded = decode_file(path, min_side=model.image_size)
-        except FileNotFoundError:
-            raise PhotosiftError(f"image not found: {path}") from None
-        except (DecodeError, OSError) as exc:
-            raise PhotosiftError(f"cannot use {path} as an example: {exc}") from None
-        with self._model_lock:
-            return model.embed_pil([decoded.image])[0]
+        if not os.path.lexists(path):
+            raise PhotosiftError(f"image not found: {path}")
+        # Decoded in a worker process, as library photos are: the file may be anything.
+        pool = self.decode_pool(model_name, interactive=True)
+        with contextlib.closing(pool.process([Job(path, 0, 0.0, 0)])) as outcomes:
+            outcome = next((o for _, o in outcomes), None)
+        self._release_pool_later()
+        if isinstance(outcome, Known):   # a copy of a library photo: its stored vector
+            blob = self.db.scalar("SELECT vector FROM embeddings WHERE photo_id = ? AND model = ?",
+                                  (outcome.source_id, model_name))
+            if blob is None:
+                raise PhotosiftError(f"{path} changed in the library just now; try again")
+            return decode_vector(blob)
+        if isinstance(outcome, Prepared):
+            with self._model_lock:
+                return self.model(model_name).embed_prepared([outcome.pixels])[0]
+        if isinstance(outcome, Gone):
+            raise PhotosiftError(f"image not found: {path}")
+        raise PhotosiftError(f"cannot use {path} as an example: {getattr(outcome, 'reason', 'unknown error')}")
 
     def _text_vector(self, model_name: str, text: str) -> np.ndarray:
         model = self.model(model_name)
@@ -287,6 +368,8 @@ class Library:
         states = dict(self.db.read("SELECT state, COUNT(*) FROM photos GROUP BY state"))
         failures = [{"path": r[0], "error": r[1]} for r in self.db.read(
             "SELECT path, error FROM photos WHERE state = 'failed' ORDER BY path LIMIT 50")]
+        skipped = [{"path": r[0], "reason": r[1]} for r in self.db.read(
+            "SELECT path, reason FROM skipped ORDER BY path LIMIT 50")]
         roots = [{"path": r[0], "online": bool(r[1]), "photos": r[2], "last_scan_at": r[3]} for r in self.db.read(
             "SELECT r.path, r.online, (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id), r.last_scan_at "
             "FROM roots r ORDER BY r.path")]
@@ -299,6 +382,8 @@ class Library:
             "states": states,
             "roots": roots,
             "failures": failures,
+            "skipped_count": self.db.scalar("SELECT COUNT(*) FROM skipped"),
+            "skipped": skipped,
             "active_model": active,
             "serving_model": None,
             "pending": self._pending_count(active) if active else states.get("indexed", 0),
@@ -322,10 +407,8 @@ class _Serialized:
 
     def __init__(self, model, lock: threading.Lock):
         self._model, self._lock = model, lock
-        self.image_size = model.image_size
-        self.preprocess = model.preprocess
 
-    def embed_images(self, tensors):
+    def embed_prepared(self, items):
         with self._lock:
-            return self._model.embed_images(tensors)
+            return self._model.embed_prepared(items)
 

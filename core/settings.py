@@ -27,8 +27,13 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("device", str, "auto", "Where the model runs: auto (CUDA, then MPS, then CPU), cuda, mps or cpu."),
     Setting("backend", str, "auto", "How images are embedded on the CPU: auto (ONNX Runtime when installed), torch, "
             "onnx, or onnx-int8 (faster; used only if it agrees with fp32 at cosine >= 0.99 on your photos)."),
-    Setting("batch_size", int, 16, "Images embedded per model call."),
-    Setting("decode_workers", int, 0, "Threads that decode photos; 0 picks one per CPU core."),
+    Setting("batch_size", int, 0, "Images embedded per model call; 0 picks by device (16 on the CPU, 64 on MPS, "
+            "128 on CUDA)."),
+    Setting("decode_workers", int, 0, "Worker processes that read and decode photos; 0 picks one per CPU core."),
+    Setting("max_file_mb", int, 400, "Files larger than this many MB are refused unread. The largest camera RAW "
+            "files are about 200 MB and 12-MP JPEGs 3-8 MB; raise it for huge panorama TIFFs."),
+    Setting("decode_timeout_s", int, 60, "A photo whose decoding takes longer than this many seconds is given up "
+            "as damaged or hostile (its worker process is stopped)."),
     Setting("thumbnail_size", int, 320, "Longest side, in pixels, of cached thumbnails."),
     Setting("max_megapixels", int, 250, "Larger images are refused as possible decompression bombs."),
     Setting("reconcile_minutes", int, 10, "How often `watch` rescans every root in full, since watchers miss events."),

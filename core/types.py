@@ -65,6 +65,7 @@ class ScanSummary:
     skipped_failed: int = 0
     offline_roots: tuple[str, ...] = ()
     errors: tuple[str, ...] = field(default=())
+    skipped_files: tuple[str, ...] = field(default=())   # not photo files: devices, FIFOs, link loops
     seconds: float = 0.0
     embedded: int = 0
 

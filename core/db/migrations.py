@@ -125,7 +125,21 @@ CREATE TABLE prompt_vectors (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# Files with photo-like names that are not photo files (devices, FIFOs,
+# sockets, broken links, link loops) and folders that could not be read:
+# listed by `status` apart from decode failures, refreshed by every scan.
+V4 = """
+CREATE TABLE skipped (
+    path TEXT PRIMARY KEY,
+    path_raw BLOB,
+    root_id INTEGER REFERENCES roots(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX skipped_root ON skipped(root_id);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -73,6 +73,7 @@ class ClipModel:
         self._model = None
         self._onnx = None
         self._numpy_preprocess = None
+        self._torch_norm = None
         self.device = pick_device_light(device)
         self.backend = self._wanted_backend(backend, derived_dir)
         want_int8 = self.backend == "onnx-int8"
@@ -103,9 +104,12 @@ class ClipModel:
                 model, _, preprocess = open_clip.create_model_and_transforms(arch, pretrained=None, device="cpu")
         except RuntimeError as exc:
             raise ModelError(f"unknown model architecture {arch!r}: {exc}") from None
-        size = model.visual.image_size
-        self.image_size = int(size[0] if isinstance(size, (tuple, list)) else size)
-        self._visual_cfg = getattr(model.visual, "preprocess_cfg", {})
+        if model.visual is not None and self._numpy_preprocess is None:
+            size = model.visual.image_size
+            self.image_size = int(size[0] if isinstance(size, (tuple, list)) else size)
+            self._visual_cfg = getattr(model.visual, "preprocess_cfg", {})
+            spec = describe(self._visual_cfg)
+            self._numpy_preprocess = Preprocess(spec) if spec else None
         if skip_visual:
             model.visual = None
             _return_freed_memory()
@@ -188,6 +192,45 @@ class ClipModel:
         return "onnx-int8" if path.name.endswith(".int8.onnx") else "onnx"
 
     # -- embedding -------------------------------------------------------
+    @property
+    def preprocess_spec(self) -> dict | None:
+        """The numpy preprocessing when it reproduces this model's transform, for decode workers."""
+        return None if self._numpy_preprocess is None else self._numpy_preprocess.spec
+
+    @property
+    def default_batch_size(self) -> int:
+        """Images per model call: a GPU needs large batches to be busy, a CPU gains nothing past 16."""
+        return {"cuda": 128, "mps": 64}.get(self.device, 16)
+
+    def embed_prepared(self, items) -> np.ndarray:
+        """Decode workers' output to unit vectors: uint8 crops (with preprocess_spec), else reduced images."""
+        if self._numpy_preprocess is None:
+            from PIL import Image
+
+            return self.embed_pil([Image.fromarray(np.asarray(x)) for x in items])
+        pixels = np.stack(items)
+        if self._onnx is not None:
+            return self.embed_images(self._numpy_preprocess.normalize(pixels))
+        return self._embed_pixels_torch(pixels)
+
+    def _embed_pixels_torch(self, pixels: np.ndarray) -> np.ndarray:
+        """uint8 crops to the device (pinned, async on CUDA: a quarter of float32's bytes), normalized there."""
+        torch = self._torch
+        if self._torch_norm is None:
+            spec, shape = self._numpy_preprocess.spec, (1, 3, 1, 1)
+            self._torch_norm = (torch.tensor(spec["mean"]).view(shape).to(self.device),
+                                torch.tensor(spec["std"]).view(shape).to(self.device))
+        mean, std = self._torch_norm
+        batch = torch.from_numpy(pixels)
+        if self.device == "cuda":
+            batch = batch.pin_memory().to(self.device, non_blocking=True)
+        else:
+            batch = batch.to(self.device)
+        x = (batch.permute(0, 3, 1, 2).float() / 255.0 - mean) / std
+        with torch.inference_mode(), self._autocast():
+            out = self._model.encode_image(x)
+        return _normalize(out.float().cpu().numpy())
+
     def preprocess(self, img):
         """PIL image to model input (runs in decode threads): a numpy array, or a tensor on torch."""
         if self._numpy_preprocess is not None:

@@ -26,15 +26,25 @@ def describe(cfg: dict) -> dict | None:
 
 
 class Preprocess:
-    """PIL image -> float32 array (3, S, S), ready for the model."""
+    """PIL image -> float32 array (3, S, S), ready for the model.
+
+    It comes in two halves so that decode workers can do the resize and crop
+    and hand over uint8 pixels (a quarter of the bytes of float32), while the
+    model's process normalizes a whole batch at once: `normalize(crop(img))`.
+    """
 
     def __init__(self, spec: dict):
+        self.spec = dict(spec)   # JSON-safe: decode workers rebuild it from this
         self.size = spec["size"]
         self._filter = _FILTERS[spec["interpolation"]]
         self._mean = np.asarray(spec["mean"], dtype=np.float32)
         self._std = np.asarray(spec["std"], dtype=np.float32)
 
     def __call__(self, img: Image.Image) -> np.ndarray:
+        return self.normalize(self.crop(img)[None])[0]
+
+    def crop(self, img: Image.Image) -> np.ndarray:
+        """Shortest-side resize and centre crop: uint8 (S, S, 3)."""
         size = self.size
         if img.mode != "RGB":
             img = img.convert("RGB")
@@ -44,6 +54,10 @@ class Preprocess:
             img = img.resize(new, self._filter)
         left, top = int(round((new[0] - size) / 2.0)), int(round((new[1] - size) / 2.0))
         img = img.crop((left, top, left + size, top + size))
-        array = np.asarray(img, dtype=np.float32) / np.float32(255.0)
+        return np.asarray(img, dtype=np.uint8)
+
+    def normalize(self, pixels: np.ndarray) -> np.ndarray:
+        """uint8 (N, S, S, 3) to the model's float32 (N, 3, S, S)."""
+        array = np.asarray(pixels, dtype=np.float32) / np.float32(255.0)
         array = (array - self._mean) / self._std
-        return np.ascontiguousarray(array.transpose(2, 0, 1))
+        return np.ascontiguousarray(array.transpose(0, 3, 1, 2))

@@ -1,30 +1,33 @@
-"""The indexing pipeline: decode threads -> one model thread -> the writer.
+"""The indexing pipeline: decode worker processes -> one model thread -> the writer.
 
-Decoding is the expensive, parallel part, so several threads read, hash and
-decode photos (at reduced size) while one thread owns the model and embeds in
-batches. Queues between the stages are bounded: memory stays flat however
-large the library, and the model never waits while there is work. The thread
-that calls run() is the writer, the only one that touches SQLite.
+Reading, hashing and decoding happen in worker processes (decode_pool), so
+they use every core and a hostile file can only fail itself. In this
+process, a dispatcher thread routes what the workers hand back, one thread
+owns the model and embeds in batches, and the thread that calls run() is the
+writer, the only one that touches SQLite, one transaction per batch. Queues
+between the stages are bounded: memory stays flat however large the library.
 """
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import dataclasses
 import logging
-import os
 import queue
 import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
 
-from core.imaging.decode import DecodeError, decode_bytes
-from core.imaging.phash import dhash
+import numpy as np
+
+from core.pipeline import decode_worker as out
 from core.pipeline.writer import PhotoWriter
 from core.types import Progress
 
 log = logging.getLogger(__name__)
 
 _DONE = object()
+_WRITE_BATCH = 256   # outcomes per transaction, at most
 
 
 @dataclass
@@ -36,34 +39,55 @@ class Counts:
     failed: int = 0
     vanished: int = 0
     updated: int = 0
+    skipped: int = 0
+    gone: int = 0        # new files that vanished or changed before they could be read
 
     @property
     def total(self) -> int:
-        return self.embedded + self.reused + self.moved + self.touched + self.failed + self.vanished
+        return (self.embedded + self.reused + self.moved + self.touched + self.failed + self.vanished
+                + self.skipped + self.gone)
 
 
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+# -- what the writer is asked to record ----------------------------------
+@dataclass(frozen=True)
+class _Embedded:
+    job: object
+    digest: str
+    meta: dict
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Moved:
+    job: object
+    photo_id: int
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    job: object
+    outcome: out.Outcome
+
+
+@dataclass(frozen=True)
+class _Error:
+    error: BaseException
 
 
 class IndexingPipeline:
-    def __init__(self, db, model, model_name: str, index, thumbnails, *,
-                 workers: int = 0, batch_size: int = 16, max_pixels: int = 250_000_000,
+    def __init__(self, db, model, model_name: str, index, pool, *, batch_size: int = 16,
                  on_progress: Callable[[Progress], None] | None = None,
                  cancel: threading.Event | None = None):
         self._db = db
         self._model = model
-        self._model_name = model_name
-        self._thumbs = thumbnails
         self._writer = PhotoWriter(db, model_name, index)
-        self._workers = workers or max(1, os.cpu_count() or 1)
+        self._pool = pool
         self._batch = max(1, batch_size)
-        self._max_pixels = max_pixels
         self._on_progress = on_progress
         self.cancel = cancel or threading.Event()
-        self._claim_lock = threading.Lock()
         self._missing_by_hash: dict[str, list[int]] = {}
         self.errors: list[tuple[str, str]] = []
+        self.skipped: list[tuple[str, str]] = []
 
     @property
     def changed_ids(self) -> list[int]:
@@ -75,86 +99,62 @@ class IndexingPipeline:
         """Photos that left the library (or failed) in this run."""
         return self._writer.removed_ids
 
-    # -- decode threads --------------------------------------------------
-    def _decode_side(self, job):
-        """Read, hash, and decode unless the content is already known."""
+    # -- dispatcher thread: routes what the workers hand back --------------
+    def _dispatch(self, jobs: list, to_embed: queue.Queue, to_write: queue.Queue) -> None:
         try:
-            with open(job.path, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            return ("vanished", job)
-        except IsADirectoryError:
-            return ("vanished", job)
-        except PermissionError:
-            return ("failed", job, None, "permission denied: Photosift needs read access to this file")
-        except OSError as exc:
-            return ("failed", job, None, f"cannot read file: {exc.strerror or exc}")
-        digest = content_hash(data)
-        if job.photo_id is None:
-            with self._claim_lock:
-                candidates = self._missing_by_hash.get(digest)
-                if candidates:
-                    return ("moved", job, digest, candidates.pop())
-        elif digest == job.old_hash and not job.force:
-            return ("touched", job)
-        source = self._db.read_one(
-            "SELECT p.id FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model = ? "
-            "WHERE p.content_hash = ? AND p.state = 'indexed' LIMIT 1", (self._model_name, digest))
-        if source is not None:
-            return ("reused", job, digest, source[0])
-        try:
-            decoded = decode_bytes(data, job.path, min_side=max(self._thumbs.size, self._model.image_size),
-                                   max_pixels=self._max_pixels)
-            del data
-            self._thumbs.store(digest, decoded.image)
-            meta = dict(decoded.meta.__dict__, width=decoded.width, height=decoded.height,
-                        phash=dhash(decoded.image))
-            tensor = self._model.preprocess(decoded.image)
-        except DecodeError as exc:
-            return ("failed", job, digest, str(exc))
-        except Exception as exc:  # a bug or an exotic file: record it, keep going
-            log.exception("unexpected error decoding %s", job.path)
-            return ("failed", job, digest, f"unexpected error: {type(exc).__name__}: {exc}")
-        return ("decoded", job, digest, meta, tensor)
-
-    def _decode_loop(self, jobs: "queue.Queue", to_embed: "queue.Queue", to_write: "queue.Queue") -> None:
-        try:
-            while not self.cancel.is_set():
-                try:
-                    job = jobs.get_nowait()
-                except queue.Empty:
-                    break
-                result = self._decode_side(job)
-                (to_embed if result[0] == "decoded" else to_write).put(result)
+            with contextlib.closing(self._pool.process(jobs, self.cancel)) as outcomes:
+                for job, outcome in outcomes:
+                    self._route(job, outcome, to_embed, to_write)
+        except BaseException as exc:
+            log.exception("the decode workers failed")
+            to_write.put(_Error(exc))
+            self.cancel.set()
         finally:
             to_embed.put(_DONE)
 
+    def _route(self, job, outcome, to_embed: queue.Queue, to_write: queue.Queue) -> None:
+        digest = getattr(outcome, "digest", None)
+        if job.photo_id is None and digest:
+            claimed = self._missing_by_hash.get(digest)
+            if claimed:
+                # A file that left its old path is this new one: the row (tags,
+                # albums, vector) follows it.
+                photo_id = claimed.pop()
+                to_write.put(_Moved(job, photo_id))
+                if not isinstance(outcome, out.Prepared):
+                    return
+                # It had no vector for this model yet: embed it into its own row.
+                job = dataclasses.replace(job, photo_id=photo_id, old_hash=digest)
+        if isinstance(outcome, out.Prepared):
+            to_embed.put((job, outcome))
+        else:
+            to_write.put(_Outcome(job, outcome))
+
     # -- model thread ----------------------------------------------------
-    def _embed_loop(self, to_embed: "queue.Queue", to_write: "queue.Queue") -> None:
-        finished = 0
-        batch = []
+    def _embed_loop(self, to_embed: queue.Queue, to_write: queue.Queue) -> None:
+        batch: list = []
+        done = False
         try:
-            while finished < self._workers:
+            while not done:
                 try:
                     item = to_embed.get(timeout=0.05) if batch else to_embed.get()
                 except queue.Empty:
                     item = None
                 if item is _DONE:
-                    finished += 1
+                    done = True
                 elif item is not None:
                     batch.append(item)
-                if batch and (len(batch) >= self._batch or item is None or finished == self._workers):
-                    vectors = self._model.embed_images([r[4] for r in batch])
-                    for result, vector in zip(batch, vectors):
-                        to_write.put(("embedded", result[1], result[2], result[3], vector))
+                if batch and (len(batch) >= self._batch or item is None or done):
+                    vectors = self._model.embed_prepared([p.pixels for _, p in batch])
+                    for (job, prepared), vector in zip(batch, vectors):
+                        to_write.put(_Embedded(job, prepared.digest, prepared.meta, vector))
                     batch = []
         except BaseException as exc:
             log.exception("the model failed while embedding")
-            to_write.put(("error", exc))
+            to_write.put(_Error(exc))
             self.cancel.set()
-            while finished < self._workers:  # let the decoders finish and exit
-                if to_embed.get() is _DONE:
-                    finished += 1
+            while not done:   # let the dispatcher finish and exit
+                done = to_embed.get() is _DONE
         finally:
             to_write.put(_DONE)
 
@@ -166,36 +166,43 @@ class IndexingPipeline:
         for photo_id, (_, digest) in missing.items():
             if digest:
                 self._missing_by_hash.setdefault(digest, []).append(photo_id)
-        job_q: queue.Queue = queue.Queue()
-        for job in jobs:
-            job_q.put(job)
         to_embed: queue.Queue = queue.Queue(maxsize=self._batch * 2)
-        to_write: queue.Queue = queue.Queue(maxsize=self._batch * 4)
-        threads = [threading.Thread(target=self._decode_loop, args=(job_q, to_embed, to_write),
-                                    name=f"photosift-decode-{i}", daemon=True) for i in range(self._workers)]
-        threads.append(threading.Thread(target=self._embed_loop, args=(to_embed, to_write),
-                                        name="photosift-embed", daemon=True))
+        to_write: queue.Queue = queue.Queue(maxsize=_WRITE_BATCH * 2)
+        threads = [threading.Thread(target=self._dispatch, args=(jobs, to_embed, to_write),
+                                    name="photosift-dispatch", daemon=True),
+                   threading.Thread(target=self._embed_loop, args=(to_embed, to_write),
+                                    name="photosift-embed", daemon=True)]
         for t in threads:
             t.start()
         start = time.monotonic()
         last_report = 0.0
         error = None
+        finished = False
         try:
-            while True:
-                item = to_write.get()
-                if item is _DONE:
-                    break
-                if item[0] == "error":
-                    error = item[1]
-                    continue
-                self._write(item, counts, missing)
+            while not finished:
+                items = [to_write.get()]
+                while len(items) < _WRITE_BATCH and items[-1] is not _DONE:
+                    try:
+                        items.append(to_write.get_nowait())
+                    except queue.Empty:
+                        break
+                if items[-1] is _DONE:
+                    finished = True
+                    items.pop()
+                for item in items:
+                    if isinstance(item, _Error):
+                        error = error or item.error
+                with self._writer.batch():
+                    for item in items:
+                        if not isinstance(item, _Error):
+                            self._write(item, counts, missing)
                 now = time.monotonic()
-                if self._on_progress and now - last_report > 0.25:
+                if self._on_progress and items and now - last_report > 0.25:
                     last_report = now
-                    self._report(counts, len(jobs), start, now, item[1].path)
-                    self._writer.flush_index()
+                    self._report(counts, len(jobs), start, now, items[-1].job.path if hasattr(items[-1], "job")
+                                 else None)
         except BaseException:
-            # Interrupted: stop the decoders and drain so no thread stays blocked.
+            # Interrupted: stop the workers and drain so no thread stays blocked.
             self.cancel.set()
             while to_write.get() is not _DONE:
                 pass
@@ -203,41 +210,48 @@ class IndexingPipeline:
         finally:
             for t in threads:
                 t.join()
-            self._writer.flush_index()
         if error is not None:
             raise error
         if not self.cancel.is_set():
             # Whatever no new file claimed as moved is really gone.
-            counts.vanished += self._writer.removed(list(missing))
-            self._writer.flush_index()
+            with self._writer.batch():
+                counts.vanished += self._writer.removed(list(missing))
         if self._on_progress:
             self._report(counts, len(jobs), start, time.monotonic(), None)
         return counts
 
     def _write(self, item, counts: Counts, missing: dict) -> None:
-        kind, job = item[0], item[1]
-        if kind == "embedded":
-            self._writer.embedded(job, item[2], item[3], item[4])
+        if isinstance(item, _Embedded):
+            self._writer.embedded(item.job, item.digest, item.meta, item.vector)
             counts.embedded += 1
-            counts.updated += job.photo_id is not None
-        elif kind == "reused":
-            self._writer.reused(job, item[2], item[3])
-            counts.reused += 1
-        elif kind == "moved":
-            self._writer.moved(job, item[3])
-            missing.pop(item[3], None)
+            counts.updated += item.job.photo_id is not None
+            return
+        if isinstance(item, _Moved):
+            self._writer.moved(item.job, item.photo_id)
+            missing.pop(item.photo_id, None)
             counts.moved += 1
-        elif kind == "touched":
-            self._writer.touched(job)
-            counts.touched += 1
-        elif kind == "failed":
-            self._writer.failed(job, item[2], item[3])
-            self.errors.append((job.path, item[3]))
-            log.warning("cannot index %s: %s", job.path, item[3])
+            return
+        job, outcome = item.job, item.outcome
+        if isinstance(outcome, out.Known):
+            if outcome.source_id is None:
+                self._writer.touched(job)
+                counts.touched += 1
+            elif self._writer.reused(job, outcome.digest, outcome.source_id):
+                counts.reused += 1
+        elif isinstance(outcome, out.Failed):
+            self._writer.failed(job, outcome.digest, outcome.reason)
+            self.errors.append((job.path, outcome.reason))
+            log.warning("cannot index %s: %s", job.path, outcome.reason)
             counts.failed += 1
-        elif kind == "vanished":
-            if job.photo_id is not None:
+        elif isinstance(outcome, out.Skipped):
+            self._writer.skipped(job, outcome.reason)
+            self.skipped.append((job.path, outcome.reason))
+            counts.skipped += 1
+        elif isinstance(outcome, out.Gone):
+            if job.photo_id is not None and outcome.vanished:
                 counts.vanished += self._writer.removed([job.photo_id])
+            else:
+                counts.gone += 1
 
     def _report(self, counts: Counts, total: int, start: float, now: float, current: str | None) -> None:
         elapsed = max(now - start, 1e-6)

@@ -1,11 +1,14 @@
 """Recording pipeline outcomes in SQLite and the vector index.
 
-Each outcome is written in the same transaction as the vector it carries, so
-a process killed at any moment leaves every photo either fully recorded or not
-at all; the next run redoes only the latter.
+Each outcome is written in the same transaction as the vector it carries,
+and outcomes are committed in batches (`batch()`): one transaction for many
+photos, so the writer keeps up with every core decoding. A process killed at
+any moment leaves every photo either fully recorded or not at all; the next
+run redoes only the latter.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -37,6 +40,18 @@ class PhotoWriter:
         self._pending_removals: list[int] = []
         self.changed_ids: list[int] = []
         self.removed_ids: list[int] = []
+
+    @contextlib.contextmanager
+    def batch(self):
+        """One transaction around many outcomes; the index follows once it commits."""
+        try:
+            with self._db.transaction():
+                yield self
+        except BaseException:
+            self._pending_index.clear()
+            self._pending_removals.clear()
+            raise
+        self.flush_index()
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -79,11 +94,20 @@ class PhotoWriter:
         self._pending_index.append((photo_id, vector))
         self.changed_ids.append(photo_id)
 
-    def reused(self, job, content_hash: str, source_id: int) -> None:
-        """A copy of a photo we already know: take its metadata and vectors, decode nothing."""
+    def reused(self, job, content_hash: str, source_id: int) -> bool:
+        """A copy of a photo we already know: take its metadata and vectors, decode nothing.
+
+        False if the source left the library since a worker found it; the
+        file is then left for the next scan rather than stored without a vector.
+        """
         with self._db.transaction() as conn:
             row = conn.execute(f"SELECT {', '.join(_META_COLUMNS)} FROM photos WHERE id = ?", (source_id,)).fetchone()
-            meta = dict(zip(_META_COLUMNS, row)) if row else {}
+            has_vector = conn.execute("SELECT 1 FROM embeddings WHERE photo_id = ? AND model = ?",
+                                      (source_id, self._model)).fetchone()
+            if row is None or has_vector is None:
+                log.info("%s: its twin left the library during the scan; it is indexed next time", job.path)
+                return False
+            meta = dict(zip(_META_COLUMNS, row))
             photo_id = self._upsert(conn, job, content_hash, "indexed", None, meta)
             vectors = conn.execute("SELECT model, vector FROM embeddings WHERE photo_id = ?", (source_id,)).fetchall()
             for model, blob in vectors:
@@ -92,6 +116,7 @@ class PhotoWriter:
                 if model == self._model:
                     self._pending_index.append((photo_id, vector))
         self.changed_ids.append(photo_id)
+        return True
 
     def moved(self, job, photo_id: int) -> None:
         """The same file under a new path: the row, its vector, tags and albums follow it."""
@@ -114,6 +139,14 @@ class PhotoWriter:
             if job.photo_id is not None:
                 conn.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
                 self._pending_removals.append(photo_id)
+
+    def skipped(self, job, reason: str) -> None:
+        """Not a regular file after all (replaced since the walk): listed apart from failures."""
+        with self._db.transaction() as conn:
+            record_skipped(conn, [(job.path, reason)], job.root_id)
+            if job.photo_id is not None:
+                conn.execute("DELETE FROM photos WHERE id = ?", (job.photo_id,))
+                self._pending_removals.append(job.photo_id)
 
     def removed(self, photo_ids) -> int:
         ids = list(photo_ids)
@@ -139,3 +172,11 @@ class PhotoWriter:
             self._index.remove(self._pending_removals)
             self.removed_ids.extend(self._pending_removals)
             self._pending_removals.clear()
+
+
+def record_skipped(conn, entries, root_id: int | None) -> None:
+    """Remember files that are not photos (devices, FIFOs, link loops), with why, for `status`."""
+    now = _now()
+    conn.executemany(
+        "INSERT OR REPLACE INTO skipped(path, path_raw, root_id, reason, seen_at) VALUES (?, ?, ?, ?, ?)",
+        [(db_path(path), raw_path(path), root_id, reason, now) for path, reason in entries])

@@ -44,7 +44,11 @@ class Plan:
     unchanged: int = 0
     skipped_failed: int = 0
     offline_roots: list[str] = field(default_factory=list)
-    walk_errors: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str, int]] = field(default_factory=list)   # (path, why, root id): not photo files
+    scanned: list[tuple[int, str | None]] = field(default_factory=list)  # (root id, path or None for all of it)
+
+    def skip(self, root_id: int):
+        return lambda path, why: self.skipped.append((path, why, root_id))
 
 
 _ROW_SQL = "SELECT id, path, path_raw, root_id, size, mtime, content_hash, state FROM photos"
@@ -103,8 +107,9 @@ class Planner:
             if not root_is_online(root, self._db):
                 plan.offline_roots.append(root.path)
                 continue
+            plan.scanned.append((root.id, None))
             rows = {r[1]: r for r in self._db.read(_ROW_SQL + " WHERE root_id = ?", (root.id,))}
-            entries = walk(root.path, on_error=lambda p, why: plan.walk_errors.append((p, why)))
+            entries = walk(root.path, on_skip=plan.skip(root.id))
             self._classify(plan, entries, rows, lambda _p, rid=root.id: rid, embedded)
             for row in rows.values():
                 plan.missing[row[0]] = (fs_path(row[1], row[2]), row[6])
@@ -127,12 +132,13 @@ class Planner:
             if root is None or _in_excluded_dir(path, root.path):
                 continue
             key = db_path(path)
+            plan.scanned.append((root.id, path))
             rows = {r[1]: r for r in self._db.read(
                 _ROW_SQL + " WHERE path = ? OR (path >= ? AND path < ?)", (key, key + "/", key + "0"))}
             if os.path.isdir(path):
-                entries = list(walk(path, on_error=lambda p, why: plan.walk_errors.append((p, why))))
+                entries = list(walk(path, on_skip=plan.skip(root.id)))
             else:
-                entry = stat_photo(path)
+                entry = stat_photo(path, on_skip=plan.skip(root.id))
                 entries = [entry] if entry else []
             self._classify(plan, entries, rows, lambda p, rid=root.id: rid, embedded)
             for row in rows.values():

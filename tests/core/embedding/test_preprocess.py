@@ -42,3 +42,18 @@ def test_transforms_it_cannot_reproduce_are_refused():
     assert describe(dict(base, resize_mode="squash")) is None
     assert describe(dict(base, size=(224, 256))) is None
     assert describe(dict(base, interpolation="lanczos")) is None
+
+
+def test_worker_crop_then_batch_normalize_equals_the_whole_transform():
+    sys.path.insert(0, str(DATA))
+    import shapes
+
+    spec = {"size": 48, "mean": [0.48, 0.45, 0.40], "std": [0.26, 0.26, 0.27], "interpolation": "bicubic"}
+    pre = Preprocess(spec)
+    images = [shapes.render(shapes.Scene("circle", c, "white"), 100, random.Random(i)).resize((90 + i, 70))
+              for i, c in enumerate(("red", "blue", "green"))]
+    crops = np.stack([pre.crop(img) for img in images])
+    assert crops.dtype == np.uint8 and crops.shape == (3, 48, 48, 3)
+    batch = pre.normalize(crops)
+    for img, row in zip(images, batch):
+        assert np.array_equal(row, pre(img))

@@ -45,9 +45,38 @@ def test_unreadable_folder_is_reported_not_fatal(tmp_path):
     locked.chmod(0)
     errors = []
     try:
-        found = [e.path for e in walk(str(tmp_path), on_error=lambda p, why: errors.append((p, why)))]
+        found = [e.path for e in walk(str(tmp_path), on_skip=lambda p, why: errors.append((p, why)))]
     finally:
         locked.chmod(0o755)
     assert str(tmp_path / "ok.jpg") in found
     if os.geteuid() != 0:  # root reads everything, so only ordinary users see the error
         assert errors and errors[0][1] == "permission denied"
+
+
+def test_traps_with_photo_names_are_reported_not_yielded(tmp_path):
+    import socket
+
+    _touch(tmp_path / "good.jpg")
+    os.symlink("/dev/zero", tmp_path / "devzero.jpg")
+    os.mkfifo(tmp_path / "pipe.jpg")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(tmp_path / "sock.jpg"))
+    os.symlink(tmp_path / "nowhere.jpg", tmp_path / "dangling.jpg")
+    os.symlink(tmp_path / "loop-b.jpg", tmp_path / "loop-a.jpg")
+    os.symlink(tmp_path / "loop-a.jpg", tmp_path / "loop-b.jpg")
+    _touch(tmp_path / "folder.jpg" / "inside.jpg")   # a folder with a photo's name is still a folder
+    skipped = {}
+    try:
+        found = sorted(os.path.basename(e.path) for e in walk(str(tmp_path), on_skip=skipped.__setitem__))
+    finally:
+        sock.close()
+    assert found == ["good.jpg", "inside.jpg"]
+    reasons = {os.path.basename(p): why for p, why in skipped.items()}
+    assert reasons == {
+        "devzero.jpg": "a device file, not a photo file",
+        "pipe.jpg": "a named pipe (FIFO), not a photo file",
+        "sock.jpg": "a socket, not a photo file",
+        "dangling.jpg": "broken link: its target does not exist",
+        "loop-a.jpg": "symbolic link loop",
+        "loop-b.jpg": "symbolic link loop",
+    }

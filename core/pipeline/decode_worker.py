@@ -1,0 +1,166 @@
+"""What a decode worker process does with one file.
+
+This runs in worker processes (see decode_pool), never in the indexer: a
+native decoder (libjpeg, libheif, libraw) that crashes, hangs or eats memory
+on a hostile file takes down one worker and costs one file. A worker reads
+and hashes the file, skips the decode when the library already knows the
+content, and otherwise decodes at reduced size, caches the thumbnail, and
+hands back compact, picklable values: uint8 model pixels and metadata.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import pathlib
+import signal
+import sqlite3
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.embedding.preprocess import Preprocess
+from core.imaging import reading
+from core.imaging.decode import DecodeError, decode_bytes
+from core.imaging.phash import dhash
+from core.imaging.thumbnails import ThumbnailCache
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """Everything a worker needs, fixed for the life of a pool."""
+    database: str
+    model: str | None
+    min_side: int                  # decode at least this small side (model input, thumbnail)
+    crop: dict | None              # numpy preprocessing spec; None: hand back the reduced image
+    thumbnails: str
+    thumbnail_size: int
+    max_pixels: int
+    max_bytes: int
+    memory_limit: int = 0          # bytes of heap a worker may use (Linux); 0: no limit
+
+
+# -- outcomes: what a worker hands back for one job ------------------------
+@dataclass(frozen=True)
+class Prepared:
+    """Decoded: ready for the model."""
+    digest: str
+    meta: dict
+    pixels: np.ndarray             # uint8 (S, S, 3) crop, or the reduced image when crop is None
+
+
+@dataclass(frozen=True)
+class Known:
+    """The library already has this content: nothing was decoded."""
+    digest: str
+    source_id: int | None          # a photo with this content and a vector; None: the job's own row
+
+
+@dataclass(frozen=True)
+class Failed:
+    digest: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Not a regular file (FIFO, device, socket, link loop): never a photo."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class Gone:
+    """Vanished or changed mid-read: nothing to record; the next scan sees it again."""
+    reason: str
+    vanished: bool = True          # False: it changed while being read, and is still there
+
+
+Outcome = Prepared | Known | Failed | Skipped | Gone
+
+
+class Preparer:
+    """Turns one planner Job into an Outcome. Used by workers and by benchmarks."""
+
+    def __init__(self, config: WorkerConfig):
+        self.config = config
+        self._thumbs = ThumbnailCache(config.thumbnails, config.thumbnail_size)
+        self._crop = Preprocess(config.crop) if config.crop else None
+        self._conn: sqlite3.Connection | None = None
+
+    def _known_source(self, digest: str) -> int | None:
+        """A photo with this content that already has a vector for the model."""
+        if not self.config.model:
+            return None
+        if self._conn is None:
+            uri = pathlib.Path(self.config.database).resolve().as_uri() + "?mode=ro"
+            self._conn = sqlite3.connect(uri, uri=True, timeout=30)
+            self._conn.execute("PRAGMA busy_timeout = 30000")
+        row = self._conn.execute(
+            "SELECT p.id FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model = ? "
+            "WHERE p.content_hash = ? AND p.state = 'indexed' LIMIT 1", (self.config.model, digest)).fetchone()
+        return row[0] if row else None
+
+    def __call__(self, job) -> Outcome:
+        try:
+            data, digest = reading.read_photo(job.path, self.config.max_bytes)
+        except reading.NotAFile as exc:
+            return Skipped(str(exc))
+        except reading.Gone as exc:
+            return Gone(str(exc), vanished=not os.path.lexists(job.path))
+        except reading.Unreadable as exc:
+            return Failed(None, str(exc))
+        if job.photo_id is not None and digest == job.old_hash and not job.force:
+            return Known(digest, None)
+        source = self._known_source(digest)
+        if source is not None:
+            return Known(digest, source)
+        try:
+            decoded = decode_bytes(data, job.path, min_side=self.config.min_side, max_pixels=self.config.max_pixels)
+            del data
+            self._thumbs.store(digest, decoded.image)
+            meta = dict(decoded.meta.__dict__, width=decoded.width, height=decoded.height,
+                        phash=dhash(decoded.image))
+            pixels = self._crop.crop(decoded.image) if self._crop else np.asarray(decoded.image, dtype=np.uint8)
+        except DecodeError as exc:
+            return Failed(digest, str(exc))
+        except MemoryError:
+            return Failed(digest, "not enough memory to decode this image")
+        except Exception as exc:  # a bug or an exotic file: record it, keep going
+            log.exception("unexpected error decoding %s", job.path)
+            return Failed(digest, f"unexpected error: {type(exc).__name__}: {exc}")
+        return Prepared(digest, meta, pixels)
+
+
+def _limit_memory(limit: int) -> None:
+    """Cap the heap, so a decoder that runs away gets MemoryError here instead
+    of the kernel's OOM killer picking a process (perhaps the app) to kill."""
+    if not limit or not sys.platform.startswith("linux"):
+        return
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (ValueError, OSError) as exc:
+        log.debug("cannot cap worker memory: %s", exc)
+
+
+def serve(conn, config: WorkerConfig) -> None:
+    """A worker process: jobs in, outcomes out, one at a time, until the pipe closes."""
+    # Ctrl+C reaches the whole process group; the indexer decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _limit_memory(config.memory_limit)
+    prepare = Preparer(config)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            break
+        if job is None:
+            break
+        try:
+            conn.send(prepare(job))
+        except (BrokenPipeError, OSError):
+            break
+    os._exit(0)   # skip interpreter teardown: nothing to flush, and it is the slow part of exiting

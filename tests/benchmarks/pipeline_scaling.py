@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""How close indexing gets to the decode-only ceiling of the same cores.
+
+    .venv/bin/python -m tests.benchmarks.pipeline_scaling [--count 400] [--cores 1,2,all] [--out scaling.json]
+
+With the tiny test model the model costs almost nothing, so this isolates
+the pipeline (decode workers, dispatch, writer). For each core count it
+measures, in a child process pinned to that many cores:
+- the ceiling: worker processes doing only what a decode worker does (read,
+  hash, draft decode, orientation, thumbnail, dHash, crop), with nothing
+  else running;
+- indexing: `Library.scan()` of the same files into a fresh library
+  (auto_tag off), with decode_workers set to the core count;
+and prints indexing / ceiling. The target is >= 80%.
+
+The corpus is 12 MP JPEGs: ../shared/tools/make_corpus.py's when it exists,
+otherwise tests/data/camera_photos.py's. Built once under --work.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+MAKE_CORPUS = REPO.parent / "shared" / "tools" / "make_corpus.py"
+
+
+def build_corpus(work: pathlib.Path, count: int) -> pathlib.Path:
+    corpus = work / f"scaling-corpus-{count}"
+    if corpus.exists():
+        return corpus
+    part = pathlib.Path(str(corpus) + ".part")
+    shutil.rmtree(part, ignore_errors=True)
+    print(f"building {count} 12 MP photos in {corpus}", file=sys.stderr, flush=True)
+    if MAKE_CORPUS.exists():
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(part), "--count", str(count), "--formats", "jpeg"],
+                       check=True, stdout=subprocess.DEVNULL)
+    else:
+        sys.path.insert(0, str(REPO / "tests" / "data"))
+        import camera_photos
+
+        camera_photos.write_library(part, count)
+    os.replace(part, corpus)
+    return corpus
+
+
+def build_template(work: pathlib.Path) -> pathlib.Path:
+    from core.library import Library
+    from tests.conftest import TINY_CONFIG, TINY_WEIGHTS
+
+    template = work / "scaling-library-template"
+    if not template.exists():
+        with Library(str(template) + ".part") as lib:
+            lib.models.import_file(TINY_WEIGHTS, str(TINY_CONFIG), name="tiny")
+            lib.settings.set("auto_tag", False)
+            lib.model()
+        os.replace(str(template) + ".part", template)
+    return template
+
+
+# -- children, each pinned to its cores --------------------------------------
+_PREPARER = None
+
+
+def _init(config) -> None:
+    global _PREPARER
+    from core.pipeline.decode_worker import Preparer
+
+    _PREPARER = Preparer(config)
+
+
+def _prepare(job) -> str:
+    return type(_PREPARER(job)).__name__
+
+
+def child_ceiling(corpus: pathlib.Path, template: pathlib.Path, cores: int) -> dict:
+    import multiprocessing
+
+    from core.library import Library
+    from core.pipeline.decode_worker import WorkerConfig
+    from core.scanning.planner import Job
+    from core.scanning.walker import walk
+
+    with Library(template) as lib:
+        model = lib.model()
+        spec, min_side = model.preprocess_spec, max(lib.thumbnails.size, model.image_size)
+    jobs = [Job(e.path, e.size, e.mtime, 1) for e in walk(str(corpus))]
+    with tempfile.TemporaryDirectory() as thumbs:
+        config = WorkerConfig(database=str(template / "photosift.db"), model=None, min_side=min_side, crop=spec,
+                              thumbnails=thumbs, thumbnail_size=320, max_pixels=250_000_000, max_bytes=400_000_000)
+        ctx = multiprocessing.get_context("forkserver")
+        with ctx.Pool(cores, initializer=_init, initargs=(config,)) as pool:
+            pool.map(_prepare, jobs[:cores])          # workers up; those thumbnails are then cached
+            start = time.perf_counter()
+            kinds = pool.map(_prepare, jobs[cores:], chunksize=1)
+            seconds = time.perf_counter() - start
+    assert set(kinds) == {"Prepared"}, set(kinds)
+    return {"images": len(kinds), "seconds": seconds, "images_per_s": len(kinds) / seconds}
+
+
+def child_index(corpus: pathlib.Path, template: pathlib.Path, cores: int) -> dict:
+    from core.library import Library
+
+    with tempfile.TemporaryDirectory() as work:
+        folder = pathlib.Path(work) / "library"
+        shutil.copytree(template, folder)
+        with Library(folder) as lib:
+            lib.settings.set("decode_workers", cores)
+            lib.add_root(corpus)
+            summary = lib.scan()
+    assert summary.failed == 0 and summary.embedded > 0, summary
+    return {"images": summary.embedded, "seconds": summary.seconds, "images_per_s": summary.images_per_s}
+
+
+def run_child(kind: str, corpus, template, cores: int) -> dict:
+    out = subprocess.run([sys.executable, "-m", "tests.benchmarks.pipeline_scaling", "--child", kind,
+                          "--corpus", str(corpus), "--template", str(template), "--pin", str(cores)],
+                         check=True, capture_output=True, text=True, cwd=REPO)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", default="/tmp/photosift-bench")
+    parser.add_argument("--count", type=int, default=400)
+    parser.add_argument("--cores", default="1,2,all")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--out", default="scaling.json")
+    parser.add_argument("--child", choices=("ceiling", "index"), help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--template", help=argparse.SUPPRESS)
+    parser.add_argument("--pin", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:args.pin])
+        fn = child_ceiling if args.child == "ceiling" else child_index
+        print(json.dumps(fn(pathlib.Path(args.corpus), pathlib.Path(args.template), args.pin)))
+        return
+    work = pathlib.Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = build_corpus(work, args.count)
+    template = build_template(work)
+    available = len(os.sched_getaffinity(0))
+    counts = sorted({available if c == "all" else min(int(c), available) for c in args.cores.split(",")})
+    rows = []
+    for cores in counts:
+        best = {}
+        for _ in range(args.rounds):   # interleaved; the best round of each, as both are CPU-bound
+            for kind in ("ceiling", "index"):
+                got = run_child(kind, corpus, template, cores)
+                if got["images_per_s"] > best.get(kind, {}).get("images_per_s", 0):
+                    best[kind] = got
+        ratio = best["index"]["images_per_s"] / best["ceiling"]["images_per_s"]
+        rows.append({"cores": cores, "ceiling_images_per_s": best["ceiling"]["images_per_s"],
+                     "index_images_per_s": best["index"]["images_per_s"], "ratio": ratio})
+        print(f"{cores:>3} cores: decode-only ceiling {best['ceiling']['images_per_s']:7.1f} img/s, "
+              f"indexing {best['index']['images_per_s']:7.1f} img/s = {100 * ratio:5.1f}% "
+              f"({'met' if ratio >= 0.8 else 'MISSED'}: target >= 80%)", flush=True)
+    pathlib.Path(args.out).write_text(json.dumps({"corpus": str(corpus), "photos": args.count, "rows": rows},
+                                                 indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+import os
+import threading
+
+import pytest
+
+from core.pipeline.decode_pool import DecodePool
+from core.pipeline.decode_worker import Failed, Prepared, WorkerConfig
+from core.scanning.planner import Job
+from tests.conftest import shapes
+from tests.core.pipeline import misbehaving_worker
+
+
+@pytest.fixture
+def config(tmp_path):
+    return WorkerConfig(database=str(tmp_path / "none.db"), model=None, min_side=64,
+                        crop={"size": 32, "mean": [0.5] * 3, "std": [0.5] * 3, "interpolation": "bicubic"},
+                        thumbnails=str(tmp_path / "thumbs"), thumbnail_size=64, max_pixels=50_000_000,
+                        max_bytes=10_000_000)
+
+
+def _jobs(paths):
+    return [Job(str(p), os.path.getsize(p), os.path.getmtime(p), 1) for p in paths]
+
+
+def test_every_job_gets_one_outcome_and_pixels_come_back_cropped(tmp_path, config):
+    photos = shapes.write_folder(tmp_path / "photos", per_combo=1)
+    pool = DecodePool(config, size=2, timeout_s=30)
+    try:
+        results = dict((job.path, outcome) for job, outcome in pool.process(_jobs(photos)))
+    finally:
+        pool.close()
+    assert set(results) == set(photos)
+    assert all(isinstance(o, Prepared) and o.pixels.shape == (32, 32, 3) for o in results.values())
+
+
+def test_a_crash_a_hang_or_an_oom_kill_fails_only_that_file(tmp_path, config):
+    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=1))
+    for name in ("segfault.jpg", "hang.jpg", "oom.jpg"):
+        (tmp_path / name).write_bytes(b"anything")
+    bad = [str(tmp_path / n) for n in ("segfault.jpg", "hang.jpg", "oom.jpg")]
+    pool = DecodePool(config, size=2, timeout_s=2, target=misbehaving_worker.serve)
+    try:
+        results = {}
+        for job, outcome in pool.process(_jobs(photos[:5] + bad + photos[5:])):
+            assert job.path not in results, "one outcome per job"
+            results[job.path] = outcome
+    finally:
+        pool.close()
+    assert set(results) == set(photos) | set(bad)
+    assert all(isinstance(results[p], Prepared) for p in photos)
+    assert results[bad[0]] == Failed(None, "the decoder crashed on this file (SIGSEGV)")
+    assert results[bad[1]] == Failed(None, "decoding took longer than 2 s (a damaged or hostile file?)")
+    assert results[bad[2]] == Failed(None, "the decoder was killed on this file (SIGKILL; out of memory?)")
+    # Each crashing file had one more try in a fresh worker; the hang had none.
+    assert pool.started >= 2 + 4
+
+
+def test_a_worker_killed_while_idle_is_replaced_at_the_next_job(tmp_path, config):
+    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=1))
+    pool = DecodePool(config, size=1, timeout_s=30)
+    try:
+        assert len(list(pool.process(_jobs(photos[:2])))) == 2
+        (pid,) = pool.worker_pids()
+        os.kill(pid, 9)
+        results = list(pool.process(_jobs(photos[2:])))
+    finally:
+        pool.close()
+    assert all(isinstance(o, Prepared) for _, o in results)
+    assert len(results) == len(photos) - 2
+
+
+def test_cancel_stops_handing_out_jobs(tmp_path, config):
+    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=2))
+    cancel = threading.Event()
+    pool = DecodePool(config, size=1, timeout_s=30)
+    seen = []
+    try:
+        for job, _ in pool.process(_jobs(photos), cancel):
+            seen.append(job)
+            cancel.set()
+        assert pool.busy_pids() == []
+    finally:
+        pool.close()
+    assert 1 <= len(seen) <= 2

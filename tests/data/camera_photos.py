@@ -1,0 +1,57 @@
+"""Camera-like photo files for tests and benchmarks, made here without ../shared.
+
+Each file is a shape picture (shapes.py) scaled to camera size with sensor-like
+noise, saved as a JPEG with the EXIF a phone writes: make, model, date taken,
+orientation and GPS. Output is deterministic for a seed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+import random
+
+import numpy as np
+from PIL import Image
+
+import shapes
+
+CAMERAS = [("Google", "Pixel 8"), ("Apple", "iPhone 15 Pro"), ("Canon", "Canon EOS R6")]
+
+
+def _exif(rng: random.Random, index: int) -> Image.Exif:
+    exif = Image.Exif()
+    make, model = CAMERAS[index % len(CAMERAS)]
+    exif[0x010F], exif[0x0110] = make, model
+    exif[0x0112] = rng.choice([1, 1, 1, 6, 8, 3])
+    taken = dt.datetime(2021, 1, 1) + dt.timedelta(hours=7 * index + rng.randint(0, 5))
+    exif.get_ifd(0x8769)[0x9003] = taken.strftime("%Y:%m:%d %H:%M:%S")
+    lat, lon = 48.85 + rng.uniform(-2, 2), 2.35 + rng.uniform(-2, 2)
+    exif.get_ifd(0x8825).update({1: "N", 2: (float(int(lat)), float(int(lat % 1 * 60)), 0.0),
+                                 3: "E", 4: (float(int(lon)), float(int(lon % 1 * 60)), 0.0)})
+    return exif
+
+
+def photo(index: int, megapixels: float = 12.0, seed: int = 0) -> tuple[Image.Image, Image.Exif]:
+    rng = random.Random(seed * 100_003 + index)
+    width = int((megapixels * 1e6 * 4 / 3) ** 0.5)
+    height = int(width * 3 / 4)
+    small = shapes.render(shapes.random_scene(rng), 384, rng).resize((512, 384))
+    img = small.resize((width, height), Image.Resampling.BICUBIC)
+    noise = np.random.default_rng(index).normal(0, 8, size=(height // 2, width // 2, 1))
+    grain = Image.fromarray(np.clip(128 + noise, 0, 255).astype(np.uint8)[:, :, 0]).resize((width, height))
+    img = Image.blend(img, Image.merge("RGB", (grain, grain, grain)), 0.15)
+    return img, _exif(rng, index)
+
+
+def write_library(folder, count: int, megapixels: float = 12.0, seed: int = 0, nested: bool = False) -> list[str]:
+    """Write `count` JPEGs (in yearly/monthly folders if nested); returns their paths."""
+    folder = pathlib.Path(folder)
+    paths = []
+    for i in range(count):
+        img, exif = photo(i, megapixels, seed)
+        sub = folder / f"{2021 + i % 3}" / f"{1 + i % 12:02d}" if nested else folder
+        sub.mkdir(parents=True, exist_ok=True)
+        path = sub / f"IMG_{i:05d}.jpg"
+        img.save(path, "JPEG", quality=90, exif=exif)
+        paths.append(str(path))
+    return paths
