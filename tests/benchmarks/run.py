@@ -14,6 +14,11 @@ Throughput is images / wall time of the whole command (start-up and model
 load included) for both programs, on a fresh database each run, the runs
 interleaved A/B/A/B. Photosift runs with auto_tag off so both do the same
 work (decode, embed, store); tagging is timed on its own.
+
+"first" is a new user's first index of 1,000 12 MP photos (--first-count),
+as they meet it: a fresh library with the model just imported, empty caches
+(XDG_CACHE_HOME), default settings with tagging on, the whole command timed,
+interleaved with rclip's first run on the same folder.
 """
 from __future__ import annotations
 
@@ -38,6 +43,7 @@ RCLIP = "rclip==3.3.0"
 
 TARGETS = {
     "ratio_vs_rclip": (">=", 2.0),
+    "first_index_ratio_vs_rclip": (">=", 2.0),
     "percent_of_ceiling": (">=", 80.0),
     "query_p50_ms_100000": ("<=", 60.0),
     "ann_p50_ms_1000000": ("<=", 2.0),
@@ -52,11 +58,41 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def _tree(pid: int) -> list[int]:
+    """pid and all its descendants (decode workers hang off a forkserver child)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in pathlib.Path(f"/proc/{p}/task").glob("*"):
+            try:
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+            except (OSError, ValueError):
+                pass
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: shared pages (the forkserver's and its workers') counted once overall."""
+    try:
+        for line in pathlib.Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+LAST_TREE_PEAK_MB = [0.0]   # the process tree's peak PSS of the last run_measured call
+
+
 def run_measured(cmd: list[str], env: dict | None = None, cwd=None) -> tuple[float, float, str]:
     """(wall seconds, peak RSS in MB, stdout) of one child process.
 
     The peak is the child's VmHWM, polled: getrusage/wait4 report the forking
     parent's high-water mark too, which would blame us for the benchmark's own memory.
+    The peak of the whole process tree (the child and its decode workers,
+    PSS summed) is left in LAST_TREE_PEAK_MB.
     """
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd)
@@ -66,8 +102,9 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd=None) -> tuple[flo
                ((proc.stdout, out), (proc.stderr, err))]
     for r in readers:
         r.start()
-    peak_kb = 0
+    peak_kb = tree_kb = 0
     status = pathlib.Path(f"/proc/{proc.pid}/status")
+    polls = 0
     while proc.poll() is None:
         try:
             for line in status.read_text().splitlines():
@@ -75,7 +112,11 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd=None) -> tuple[flo
                     peak_kb = max(peak_kb, int(line.split()[1]))
         except (OSError, ValueError):
             pass
+        polls += 1
+        if polls % 5 == 0:
+            tree_kb = max(tree_kb, sum(_pss_kb(p) for p in _tree(proc.pid)))
         time.sleep(0.02)
+    LAST_TREE_PEAK_MB[0] = tree_kb / 1024
     wall = time.perf_counter() - start
     for r in readers:
         r.join()
@@ -132,7 +173,51 @@ def photosift_index(setup: dict, work: pathlib.Path, auto_tag: bool = False) -> 
     wall, rss, out = run_measured(cli + ["index", str(setup["corpus"]), "--json"], cwd=REPO)
     summary = json.loads(out)
     assert summary["embedded"] == 200 and summary["failed"] == 0, summary
-    return {"wall_s": wall, "images_per_s": 200 / wall, "peak_rss_mb": rss}
+    return {"wall_s": wall, "images_per_s": 200 / wall, "peak_rss_mb": rss, "tree_peak_pss_mb": LAST_TREE_PEAK_MB[0]}
+
+
+def first_index_corpus(work: pathlib.Path, count: int) -> pathlib.Path:
+    corpus = work / f"corpus-{count}"
+    if not corpus.exists():
+        log(f"building the {count}-photo 12 MP corpus for the first-index comparison")
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus) + ".part", "--count", str(count), "--nested"],
+                       check=True, stdout=subprocess.DEVNULL)
+        os.replace(str(corpus) + ".part", corpus)
+    return corpus
+
+
+def photosift_first_index(setup: dict, work: pathlib.Path, corpus: pathlib.Path, code: pathlib.Path = REPO) -> dict:
+    """A new user's first `photosift index`, timed whole: a fresh library with the model just
+    imported (so the ONNX export happens now), empty caches, default settings (tagging on)."""
+    lib = work / "first-library"
+    cache = work / "first-cache"
+    for folder in (lib, cache):
+        shutil.rmtree(folder, ignore_errors=True)
+    cache.mkdir()
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache))
+    cli = [sys.executable, "-m", "core.cli", "--library", str(lib)]
+    subprocess.run(cli + ["models", "import", str(setup["weights"]), "--arch", ARCH], check=True, cwd=code,
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    count = sum(1 for _ in corpus.rglob("*.jpg"))
+    wall, rss, out = run_measured(cli + ["index", str(corpus), "--json"], env=env, cwd=code)
+    summary = json.loads(out)
+    assert summary["embedded"] == count and summary["failed"] == 0, summary
+    return {"wall_s": wall, "images_per_s": count / wall, "peak_rss_mb": rss,
+            "tree_peak_pss_mb": LAST_TREE_PEAK_MB[0], "photos": count}
+
+
+def rclip_first_index(setup: dict, work: pathlib.Path, corpus: pathlib.Path) -> dict:
+    """rclip's first run on the same folder: a fresh database, empty caches (its model files staged)."""
+    for name in ("db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"):
+        (setup["datadir"] / name).unlink(missing_ok=True)
+    cache = work / "first-cache-rclip"
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.mkdir()
+    env = dict(os.environ, RCLIP_DATADIR=str(setup["datadir"]), HF_HUB_OFFLINE="1", XDG_CACHE_HOME=str(cache))
+    count = sum(1 for _ in corpus.rglob("*.jpg"))
+    wall, rss, out = run_measured([str(setup["rclip"]), "-t", "1", "-f", "a photo"], env=env, cwd=corpus)
+    assert out.strip(), "rclip returned no result"
+    return {"wall_s": wall, "images_per_s": count / wall, "peak_rss_mb": rss, "photos": count}
 
 
 def rclip_index(setup: dict) -> dict:
@@ -389,7 +474,10 @@ def main() -> None:
     parser.add_argument("--work", default="/tmp/photosift-bench")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--skip", default="", help="comma list of: index,ceiling,search,rescan,watch")
+    parser.add_argument("--skip", default="", help="comma list of: index,first,ceiling,search,rescan,watch")
+    parser.add_argument("--first-count", type=int, default=1000, help="photos in the first-index comparison")
+    parser.add_argument("--first-rounds", type=int, default=2)
+    parser.add_argument("--baseline", metavar="CHECKOUT", help="also time the first index with an older checkout's code")
     parser.add_argument("--out", default="bench.json")
     parser.add_argument("--report", metavar="JSON", help="print the table of an earlier run and exit")
     args = parser.parse_args()
@@ -417,6 +505,28 @@ def main() -> None:
         s["peak_rss_mb"] = max(r["photosift"]["peak_rss_mb"] for r in runs)
         s["rclip_peak_rss_mb"] = max(r["rclip"]["peak_rss_mb"] for r in runs)
         s["photosift_with_first_tagging_wall_s"] = tagged["wall_s"]
+        s["tree_peak_pss_mb"] = max(r["photosift"]["tree_peak_pss_mb"] for r in runs)
+    if "first" not in skip:
+        corpus = first_index_corpus(work, args.first_count)
+        runs = []
+        for r in range(args.first_rounds):
+            a = rclip_first_index(setup, work, corpus)
+            b = photosift_first_index(setup, work, corpus)
+            run = {"rclip": a, "photosift": b, "ratio": a["wall_s"] / b["wall_s"]}
+            if args.baseline:   # an older checkout, for before/after in the same run
+                run["baseline"] = photosift_first_index(setup, work, corpus, code=pathlib.Path(args.baseline))
+            log(f"first index of {b['photos']} photos, round {r + 1}: rclip {a['wall_s']:.1f} s, "
+                f"photosift {b['wall_s']:.1f} s" + (f", baseline {run['baseline']['wall_s']:.1f} s"
+                                                     if args.baseline else ""))
+            runs.append(run)
+        results["first_index"] = runs
+        s["first_index_photos"] = runs[0]["photosift"]["photos"]
+        s["first_index_rclip_s"] = statistics.median(r["rclip"]["wall_s"] for r in runs)
+        s["first_index_photosift_s"] = statistics.median(r["photosift"]["wall_s"] for r in runs)
+        s["first_index_ratio_vs_rclip"] = statistics.median(r["ratio"] for r in runs)
+        s["first_index_peak_pss_mb"] = max(r["photosift"]["tree_peak_pss_mb"] for r in runs)
+        if args.baseline:
+            s["first_index_baseline_s"] = statistics.median(r["baseline"]["wall_s"] for r in runs)
     if "ceiling" not in skip:
         results["ceiling"] = model_ceiling(setup)
         s["ceiling_images_per_s"] = results["ceiling"]["onnx_fp32_images_per_s"]
