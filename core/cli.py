@@ -176,6 +176,9 @@ def cmd_roots(args) -> int:
             print(f"added {lib.add_root(args.path).path}")
         elif args.action == "remove":
             print(f"removed {args.path} ({lib.remove_root(args.path)} photos forgotten; files untouched)")
+        elif args.json:
+            _print_json([{"path": r["path"], "online": r["online"], "photos": r["photos"]}
+                         for r in lib.status(index_health=False)["roots"]])
         else:
             for root in lib.roots():
                 print(root.path)
@@ -187,6 +190,10 @@ def cmd_config(args) -> int:
 
     with _open(args) as lib:
         if args.key is None:
+            if args.json:
+                _print_json([{"key": key, "value": lib.settings.get(key), "type": spec.type.__name__,
+                              "default": spec.default, "doc": spec.doc} for key, spec in SETTINGS.items()])
+                return 0
             for key, spec in SETTINGS.items():
                 print(f"{key} = {json.dumps(lib.settings.get(key))}    # {spec.doc}")
             return 0
@@ -198,9 +205,46 @@ def cmd_config(args) -> int:
                 value = json.loads(args.value) if spec.type is not str else args.value
                 lib.settings.set(args.key, spec.type(value))
             except (ValueError, TypeError):
-                raise PhotosiftError(f"{args.key} takes a {spec.type.__name__}, not {args.value!r}") from None
+                kind = {"int": "a whole number", "bool": "true or false", "str": "text"}.get(
+                    spec.type.__name__, spec.type.__name__)
+                raise PhotosiftError(f"{args.key} takes {kind}, not {args.value!r}") from None
         print(f"{args.key} = {json.dumps(lib.settings.get(args.key))}")
     return 0
+
+
+def _date(value: str) -> str:
+    """argparse type for --after/--before: a bad date is a one-line usage error."""
+    from core.search.query import parse_date
+
+    try:
+        parse_date(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def _json_after_the_action(parser: argparse.ArgumentParser, inherited: bool = False) -> None:
+    """`photosift tags list --json` works as well as `tags --json list`: every
+    action below a command that prints JSON accepts the flag too."""
+    has = inherited or any("--json" in a.option_strings for a in parser._actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if has and not any("--json" in a.option_strings for a in child._actions):
+                    # SUPPRESS: when absent here, the command's own --json value stands.
+                    child.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                                       help="print JSON")
+                _json_after_the_action(child, has)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,10 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_status)
 
     def filters(p):
-        p.add_argument("--top", type=int, default=20, metavar="N")
+        p.add_argument("--top", type=_positive, default=20, metavar="N")
         p.add_argument("--not", dest="negatives", action="append", metavar="TEXT", help="exclude (repeatable)")
-        p.add_argument("--after", metavar="DATE", help="taken on or after (YYYY-MM-DD)")
-        p.add_argument("--before", metavar="DATE", help="taken before (a full day is included)")
+        p.add_argument("--after", type=_date, metavar="DATE", help="taken on or after (YYYY-MM-DD)")
+        p.add_argument("--before", type=_date, metavar="DATE", help="taken before (a full day is included)")
         p.add_argument("--folder", metavar="PATH", help="only photos inside this folder")
         p.add_argument("--json", action="store_true", help="a JSON array, best first")
 
@@ -260,9 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("config", help="show or change settings (e.g. `photosift config device cpu`)")
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")
+    p.add_argument("--json", action="store_true", help="every setting with its value and meaning, as JSON")
     p.set_defaults(func=cmd_config)
 
     p = sub.add_parser("roots", help="list, add or remove library folders")
+    p.add_argument("--json", action="store_true")
     rsub = p.add_subparsers(dest="action", metavar="ACTION")
     rsub.add_parser("list")
     r = rsub.add_parser("add")
@@ -274,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     from core import cli_organize
 
     cli_organize.add_parsers(sub)
+    _json_after_the_action(parser)
     return parser
 
 

@@ -23,7 +23,7 @@ from core.imaging.thumbnails import ThumbnailCache
 from core.index.vector_index import VectorIndex, decode_vector
 from core.paths import LibraryPaths, db_path, default_library_dir, is_within
 from core.pipeline.decode_pool import DecodePool, default_size
-from core.pipeline.decode_worker import Gone, Known, Prepared, WorkerConfig
+from core.pipeline.decode_worker import DisplayJob, Gone, Known, Prepared, Rendered, WorkerConfig
 from core.pipeline.indexing import IndexingPipeline
 from core.pipeline.writer import record_skipped
 from core.scanning.planner import Job, Plan, Planner, Root
@@ -48,7 +48,7 @@ class Library:
         self._lock = threading.RLock()              # guards the two dicts above
         self._model_lock = threading.Lock()         # one caller at a time inside a model
         self._organizer = None
-        self._pools: dict[bool, DecodePool] = {}    # decode worker processes (bulk, interactive), kept a while
+        self._pools: dict[str, DecodePool] = {}     # decode worker processes by purpose, kept a while
         self._pool_timer: threading.Timer | None = None
 
     @property
@@ -204,14 +204,10 @@ class Library:
             self._record_skipped(conn, plan)
         for folder in plan.offline_roots:
             log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
-        counts, errors, changed, skipped = self._run_plan(plan, model_name, on_progress, cancel)
+        counts, errors, skipped = self._run_plan(plan, model_name, on_progress, cancel)
+        if not (cancel and cancel.is_set()):
+            self.tag_pending(cancel)
         seconds = time.monotonic() - start
-        if changed and self.settings.get("auto_tag") and self.serving_model_name() == model_name:
-            try:
-                run = self.organizer.retag(changed)
-                log.info("tagged %d photos in %.1fs", run.photos, run.seconds)
-            except Exception:  # tags can be redone (`photosift tags retag`); the index is what matters
-                log.exception("automatic tagging failed")
         skipped = [f"{p}: {why}" for p, why, _ in plan.skipped] + [f"{p}: {why}" for p, why in skipped]
         return ScanSummary(
             seen=plan.seen, unchanged=plan.unchanged + counts.touched, added=counts.embedded - counts.updated,
@@ -236,59 +232,94 @@ class Library:
         for root_id, entries in by_root.items():
             record_skipped(conn, entries, root_id)
 
+    def tag_pending(self, cancel: threading.Event | None = None) -> None:
+        """Tag the photos queued for it (new and changed ones), if auto_tag is on."""
+        if not self.settings.get("auto_tag") or not self.settings.get("active_model"):
+            return
+        if self.serving_model_name() != self.settings.get("active_model"):
+            return   # tags come from the serving model, which has no vectors for the new photos yet
+        if not self.db.scalar("SELECT 1 FROM untagged LIMIT 1"):
+            return
+        try:
+            run = self.organizer.tag_pending(cancel)
+            log.info("tagged %d photos in %.1fs", run.photos, run.seconds)
+        except Exception:  # tags can be redone (`photosift tags retag`); the index is what matters
+            log.exception("automatic tagging failed")
+
+    def _loaded_indexes(self) -> dict[str, VectorIndex]:
+        with self._lock:
+            return dict(self._indexes)
+
     def _run_plan(self, plan: Plan, model_name, on_progress, cancel):
         from core.pipeline.indexing import Counts
 
         if not plan.jobs and not plan.missing:
-            return Counts(), [], [], []
+            return Counts(), [], []
         if model_name is None:
             raise NoModel("no model is installed, so photos cannot be indexed yet: run `photosift models "
                           "download` (needs internet) or `photosift models import FILE --arch ARCH`")
         model = self.model(model_name)
-        index = self.index(model_name)
+        self.index(model_name)   # loaded (and reconciled) before the writer changes it
         pipeline = IndexingPipeline(
-            self.db, _Serialized(model, self._model_lock), model_name, index, self.decode_pool(model_name),
-            batch_size=self.settings.get("batch_size") or model.default_batch_size, on_progress=on_progress,
-            cancel=cancel)
+            self.db, _Serialized(model, self._model_lock), model_name, self._loaded_indexes,
+            self.decode_pool(model_name), batch_size=self.settings.get("batch_size") or model.default_batch_size,
+            on_progress=on_progress, cancel=cancel)
         try:
             counts = pipeline.run(plan.jobs, plan.missing)
         finally:
-            index.save()
+            for index in self._loaded_indexes().values():
+                index.save_if_dirty()
             self._release_pool_later()
-        # Other models' indexes drop photos that are gone.
-        for name, other in list(self._indexes.items()):
-            if name != model_name and pipeline.removed_ids:
-                other.remove(pipeline.removed_ids)
-                other.save()
-        return counts, pipeline.errors, pipeline.changed_ids, pipeline.skipped
+        return counts, pipeline.errors, pipeline.skipped
 
     # -- decode workers ----------------------------------------------------
-    def decode_pool(self, model_name: str | None = None, interactive: bool = False) -> DecodePool:
+    def decode_pool(self, model_name: str | None = None, purpose: str = "bulk") -> DecodePool:
         """The decode worker processes for this model and these settings (started on first use).
 
-        An example image the user is waiting on gets a one-process pool of its
-        own, so it never queues behind a scan that holds the bulk pool.
+        Work the user is waiting on gets one-process pools of its own, so it
+        never queues behind a scan that holds the bulk pool: "example" (an
+        image to search by) and "display" (the viewer, which needs no model).
         """
-        model_name = model_name or self.serving_model_name()
-        model = self.model(model_name)
+        if purpose == "display":
+            model_name, image_size, crop = None, 0, None
+        else:
+            model_name = model_name or self.serving_model_name()
+            model = self.model(model_name)
+            image_size, crop = model.image_size, model.preprocess_spec
         max_pixels = self.settings.get("max_megapixels") * 1_000_000
         max_bytes = self.settings.get("max_file_mb") * 1_000_000
         config = WorkerConfig(
             database=str(self.paths.database), model=model_name,
-            min_side=max(self.thumbnails.size, model.image_size), crop=model.preprocess_spec,
+            min_side=max(self.thumbnails.size, image_size), crop=crop,
             thumbnails=str(self.paths.thumbnails), thumbnail_size=self.thumbnails.size,
             max_pixels=max_pixels, max_bytes=max_bytes,
             # The file, a full-size RGBA decode at the pixel limit, and the interpreter.
             memory_limit=max_bytes + 4 * max_pixels + (1 << 30))
-        size = 1 if interactive else self.settings.get("decode_workers") or default_size()
+        size = self.settings.get("decode_workers") or default_size() if purpose == "bulk" else 1
         timeout = float(self.settings.get("decode_timeout_s"))
         with self._lock:
-            pool = self._pools.get(interactive)
+            pool = self._pools.get(purpose)
             if pool is None or (pool.config, pool.size, pool.timeout_s) != (config, size, timeout):
                 if pool is not None:
                     pool.close()
-                pool = self._pools[interactive] = DecodePool(config, size, timeout)
+                pool = self._pools[purpose] = DecodePool(config, size, timeout)
             return pool
+
+    def _prepare_one(self, job, purpose: str, model_name: str | None = None):
+        """One file through a worker process, for something the user waits on."""
+        pool = self.decode_pool(model_name, purpose)
+        with contextlib.closing(pool.process([job])) as outcomes:
+            outcome = next((o for _, o in outcomes), None)
+        self._release_pool_later()
+        return outcome
+
+    def render_for_display(self, path: str, max_side: int = 2048) -> bytes:
+        """JPEG bytes of a photo for the screen, decoded in a worker process: the
+        viewer then never runs a native decoder on the file inside the app."""
+        outcome = self._prepare_one(DisplayJob(path, max_side), "display")
+        if isinstance(outcome, Rendered):
+            return outcome.data
+        raise PhotosiftError(f"cannot show {path}: {getattr(outcome, 'reason', 'it could not be read')}")
 
     def _release_pool_later(self, idle_s: float = 60.0) -> None:
         """Idle workers hold memory (~50 MB each): close them after a minute without scans."""
@@ -316,10 +347,7 @@ class Library:
         if not os.path.lexists(path):
             raise PhotosiftError(f"image not found: {path}")
         # Decoded in a worker process, as library photos are: the file may be anything.
-        pool = self.decode_pool(model_name, interactive=True)
-        with contextlib.closing(pool.process([Job(path, 0, 0.0, 0)])) as outcomes:
-            outcome = next((o for _, o in outcomes), None)
-        self._release_pool_later()
+        outcome = self._prepare_one(Job(path, 0, 0.0, 0), "example", model_name)
         if isinstance(outcome, Known):   # a copy of a library photo: its stored vector
             blob = self.db.scalar("SELECT vector FROM embeddings WHERE photo_id = ? AND model = ?",
                                   (outcome.source_id, model_name))

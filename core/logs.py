@@ -18,9 +18,12 @@ def setup(verbosity: int = 0, log_file: pathlib.Path | None = None) -> None:
     """Warnings to stderr (info with -v, debug with -vv); everything from info up to the library log."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
+    for handler in list(root.handlers):   # ours from an earlier call; others' (a test runner's) stay
+        if getattr(handler, "photosift", False):
+            root.removeHandler(handler)
+            handler.close()
     console = logging.StreamHandler()
+    console.photosift = True
     console.setLevel(logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG)
     console.setFormatter(logging.Formatter("photosift: %(message)s"))
     console.addFilter(_DropNoise())
@@ -31,6 +34,7 @@ def setup(verbosity: int = 0, log_file: pathlib.Path | None = None) -> None:
                                                            encoding="utf-8")
         except OSError:
             return
+        handler.photosift = True
         handler.setLevel(logging.INFO)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)

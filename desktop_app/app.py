@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -61,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
 
         QTimer.singleShot(int(args.quit_after * 1000), app.quit)
     code = app.exec()
-    library.close()
+    if window.shutdown():
+        library.close()
+    else:   # a scan is still unwinding: SQLite's WAL keeps the library consistent when we just exit
+        sys.stdout.flush()
+        os._exit(code)
     return code
 
 

@@ -31,6 +31,10 @@ class IndexingBridge(QObject):
         self._last = 0.0
         self.paused = False
 
+    @property
+    def watcher(self) -> Watcher | None:
+        return self._watcher
+
     def _on_progress(self, p) -> None:
         now = time.monotonic()
         if now - self._last >= 0.2 or p.done == p.total:
@@ -51,7 +55,7 @@ class IndexingBridge(QObject):
             log.exception("the folder watcher stopped")
 
     def rescan(self) -> None:
-        """Index now (after adding a folder), without waiting for the next reconcile."""
+        """Index now (after adding a folder or switching models), without waiting for the next reconcile."""
         if self._watcher is not None:
             for root in self._library.roots():
                 self._watcher.coalescer.add(root.path)
@@ -60,19 +64,27 @@ class IndexingBridge(QObject):
         """A folder was just added: watch it from now on and index it at once."""
         if self._watcher is not None:
             self._watcher.watch(folder)
-            self._watcher.coalescer.add(folder)
 
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
         if self._watcher is not None:
-            if paused:
-                self._watcher.cancel.set()
-            self._watcher.paused = paused
+            self._watcher.pause() if paused else self._watcher.resume()
         self.state.emit("paused" if paused else "indexing")
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 2.5) -> bool:
+        """Cancel the scan in flight and wait (bounded) for the watcher thread to end.
+
+        False if it is still running (a model load cannot be interrupted):
+        the caller must then leave the library open, since closing the
+        database under a running scan is what must never happen. SQLite
+        stays consistent when the process simply exits.
+        """
         if self._watcher is not None:
             self._watcher.stop()
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=timeout)
+            if self._thread.is_alive():
+                log.warning("indexing is still stopping; the library is left for the process exit to close")
+                return False
             self._thread = None
+        return True

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
 from core.embedding import catalog
 from core.errors import PhotosiftError
 from desktop_app.roots import add_root
+from desktop_app.tasks import TaskRunner
 
 
 def cli_command(*args: str) -> tuple[str, list[str]]:
@@ -66,9 +67,10 @@ class ModelPage(QWizardPage):
     """The catalogue with size, licence and quality; download (cancel, retry) or import."""
     installed = Signal(str)
 
-    def __init__(self, library):
+    def __init__(self, library, tasks=None):
         super().__init__()
         self.library = library
+        self.tasks = tasks or TaskRunner(self)
         self.setTitle("Choose a model for search and tags")
         self.setSubTitle("It is downloaded once and then runs on this computer. Without one you can still "
                          "browse by folder and date, and add a model later from File → Import Model….")
@@ -173,16 +175,29 @@ class ModelPage(QWizardPage):
             return
         name, ok = QInputDialog.getItem(self, "Model architecture", "open_clip architecture of this file:",
                                         sorted({m.arch for m in catalog.CATALOG}), 0, True)
-        if not ok or not name:
-            return
-        try:
-            info = self.library.models.import_file(path, name)
-        except PhotosiftError as exc:
-            self.message.setText(str(exc))
-            return
-        self.message.setText(f"{info.name} is installed.")
-        self.installed.emit(info.name)
-        self.completeChanged.emit()
+        if ok and name:
+            self.import_file(path, name)
+
+    def import_file(self, path: str, arch: str) -> None:
+        """Copy and check the weights in the background: a 600 MB copy and torch's
+        import take seconds the window must not freeze for."""
+        self.download.setEnabled(False)
+        self.import_.setEnabled(False)
+        self.message.setText(f"Importing {os.path.basename(path)}…")
+
+        def done(info) -> None:
+            self.download.setEnabled(True)
+            self.import_.setEnabled(True)
+            self.message.setText(f"{info.name} is installed.")
+            self.installed.emit(info.name)
+            self.completeChanged.emit()
+
+        def failed(exc) -> None:
+            self.download.setEnabled(True)
+            self.import_.setEnabled(True)
+            self.message.setText(str(exc) if isinstance(exc, PhotosiftError) else f"import failed: {exc}")
+
+        self.tasks.run(lambda: self.library.models.import_file(path, arch), done, failed, lane="bulk")
 
     def busy(self) -> bool:
         return self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning
@@ -191,11 +206,11 @@ class ModelPage(QWizardPage):
 class FirstRunWizard(QWizard):
     """Shown when a library has no folders and no model yet."""
 
-    def __init__(self, library, parent=None):
+    def __init__(self, library, parent=None, tasks=None):
         super().__init__(parent)
         self.setWindowTitle("Welcome to Photosift")
         self.folders = FoldersPage(library)
-        self.model = ModelPage(library)
+        self.model = ModelPage(library, tasks or getattr(parent, "tasks", None))
         self.addPage(self.folders)
         self.addPage(self.model)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Start")

@@ -7,9 +7,9 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QListView, QListWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QInputDialog, QLabel, QLineEdit, QListView, QListWidget,
                                QListWidgetItem, QMainWindow, QMenu, QMessageBox, QPushButton, QSlider,
                                QSplitter, QToolBar)
 
@@ -19,7 +19,7 @@ from desktop_app.filters import FilterBar
 from desktop_app.roots import add_root
 from desktop_app.bridge import IndexingBridge
 from desktop_app.grid.delegate import ThumbnailDelegate
-from desktop_app.grid.model import PathRole, PhotoGridModel
+from desktop_app.grid.model import PathRole, PhotoGridModel, PhotoIdRole
 from desktop_app.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
         self._view = ("all", None)
         self._manual_albums: list[str] = []
         self._generation = 0
+        self._stopped: bool | None = None   # set by shutdown()
 
         self.model = PhotoGridModel(library.thumbnails.path_for, self)
         self.grid = QListView()
@@ -47,6 +48,12 @@ class MainWindow(QMainWindow):
         self.grid.setMovement(QListView.Movement.Static)
         self.grid.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.grid.setLayoutMode(QListView.LayoutMode.Batched)
+        self.grid.setBatchSize(2000)   # a 100k grid lays out in ~50 steps of a few ms
+        self._reanchor = QTimer(self, interval=0)   # see _update_in_place
+        self._reanchor.timeout.connect(self._restore_anchor)
+        self._anchor = None
+        self._anchored_at = -1
+        self._anchor_tries = 0
         self.delegate = ThumbnailDelegate(self.grid)
         self.grid.setItemDelegate(self.delegate)
         self.grid.setModel(self.model)
@@ -163,8 +170,13 @@ class MainWindow(QMainWindow):
         self.sidebar.addItem(item)
 
     # -- views -----------------------------------------------------------
-    def show_view(self, kind: str, arg=None) -> None:
-        """Switch the grid to a view; the query runs in the background."""
+    def show_view(self, kind: str, arg=None, refresh: bool = False) -> None:
+        """Switch the grid to a view; the query runs in the background.
+
+        refresh=True updates the view shown in place (new photos from the
+        watcher): rows are inserted and removed, and the photo at the top of
+        the viewport stays there, as in calibre's library view.
+        """
         self._view = (kind, arg)
         self._generation += 1
         generation = self._generation
@@ -183,15 +195,59 @@ class MainWindow(QMainWindow):
         }[kind]
 
         def done(rows):
-            if generation == self._generation:   # a newer query superseded this one
+            if generation != self._generation:   # a newer query superseded this one
+                return
+            if refresh:
+                self._update_in_place(rows)
+            else:
                 self.model.set_rows(rows)
                 self.grid.scrollToTop()
 
         def failed(exc):
             if generation == self._generation:
                 self.status.setText(str(exc) if isinstance(exc, PhotosiftError) else f"error: {exc}")
+            if not isinstance(exc, PhotosiftError):
+                log.error("the %s view failed", kind, exc_info=exc)
 
-        self.tasks.run(func, done, failed)
+        self.tasks.run(func, done, failed, lane="search" if kind in ("search", "similar") else "views")
+
+    def _update_in_place(self, rows) -> None:
+        # At the very top, new photos show up above; scrolled down, the user's place holds.
+        # The photo kept at the top is the one the user last scrolled to: while they
+        # have not scrolled since, it stays the anchor through many updates.
+        value = self.grid.verticalScrollBar().value()
+        if value == 0:
+            anchor = None
+        elif self._anchor is not None and value == self._anchored_at:
+            anchor = self._anchor
+        else:
+            anchor = self.first_visible_photo()
+        self.model.update_rows(rows)
+        if anchor is None or self.model.row_of(anchor) is None:
+            return
+        # The view lays rows out again in batches (a 100k grid in one pass would
+        # freeze the window); the anchor goes back to the top once its batch is
+        # laid out, and the viewport is not repainted in between.
+        self._anchor = anchor
+        self._anchor_tries = 0
+        self.grid.viewport().setUpdatesEnabled(False)
+        self._reanchor.start()
+
+    def _restore_anchor(self) -> None:
+        row = self.model.row_of(self._anchor)
+        self._anchor_tries += 1
+        laid_out = row is not None and self.grid.visualRect(self.model.index(row)).isValid()
+        if not laid_out and row is not None and self._anchor_tries < 1000:
+            return
+        self._reanchor.stop()
+        if row is not None:
+            self.grid.scrollTo(self.model.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
+        self._anchored_at = self.grid.verticalScrollBar().value()
+        self.grid.viewport().setUpdatesEnabled(True)
+
+    def first_visible_photo(self) -> int | None:
+        index = self.grid.indexAt(QPoint(self.grid.spacing() + 2, self.grid.spacing() + 2))
+        return index.data(PhotoIdRole) if index.isValid() else None
 
     def _refresh_view(self) -> None:
         """Filters changed: show the same view again through them."""
@@ -264,7 +320,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from desktop_app.settings_dialog import SettingsDialog
 
-        if SettingsDialog(self.library, self.bridge, self).exec():
+        dialog = SettingsDialog(self.library, self.bridge, self)
+        dialog.removed.connect(lambda _folder: (self._fill_sidebar(), self.show_view(*self._view)))
+        if dialog.exec():
             self._check_model()
             self._fill_sidebar()
             self.show_view(*self._view)
@@ -421,8 +479,8 @@ class MainWindow(QMainWindow):
         failed = f" · {summary.failed} could not be read" if summary.failed else ""
         self.tasks.run(lambda: self.library.db.scalar("SELECT COUNT(*) FROM photos WHERE state = 'indexed'"),
                        lambda total: self.status.setText(f"{total} photos{failed}"), interactive=False)
-        if changed and self._view[0] in ("all", "recent"):
-            self.show_view(*self._view)   # new photos appear without a reload by the user
+        if changed and self._view[0] in ("all", "recent", "folder"):
+            self.show_view(*self._view, refresh=True)   # new photos appear; the user's place is kept
         if changed:
             self._fill_sidebar()
 
@@ -440,7 +498,7 @@ class MainWindow(QMainWindow):
         self._check_model()
         self._fill_sidebar()
         for root in self.library.roots():
-            self.bridge.watch(root.path)
+            self.bridge.watch(root.path)   # watched, and indexed now that there may be a model
 
     def restore_state(self) -> None:
         """Window geometry and zoom are state, kept apart from preferences."""
@@ -457,11 +515,19 @@ class MainWindow(QMainWindow):
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/zoom", self.zoom.value())
 
-    def shutdown(self) -> None:
-        """Stop background work; safe to call twice (close, then quit)."""
-        self.bridge.stop()
-        self.model.loader.stop()
-        self.tasks.wait()
+    def shutdown(self) -> bool:
+        """Stop background work; safe to call twice (close, then quit).
+
+        True when everything stopped, so the library may be closed.
+        """
+        if self._stopped is None:
+            # Results still queued for this window would run SQL on a library about to close.
+            self.bridge.progress.disconnect(self._on_progress)
+            self.bridge.scanned.disconnect(self._on_scanned)
+            stopped = self.bridge.stop()
+            self.model.loader.stop()
+            self._stopped = self.tasks.close(2000) and stopped
+        return self._stopped
 
     def closeEvent(self, event) -> None:
         self.save_state()

@@ -6,6 +6,7 @@ desktop_app.preferences. This dialog only lays them out.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLineEdit, QListWidget, QMessageBox, QPushButton, QSpinBox,
                                QVBoxLayout)
@@ -15,6 +16,7 @@ from core.embedding.onnx_visual import BACKENDS
 from core.settings import SETTINGS
 from desktop_app import preferences, theme
 from desktop_app.roots import add_root
+from desktop_app.tasks import TaskRunner
 
 
 def _tip(widget, key: str):
@@ -24,11 +26,14 @@ def _tip(widget, key: str):
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, library, bridge=None, parent=None):
+    removed = Signal(str)   # a folder's photos were forgotten (in the background)
+
+    def __init__(self, library, bridge=None, parent=None, tasks=None):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.library = library
         self.bridge = bridge
+        self.tasks = tasks or getattr(parent, "tasks", None) or TaskRunner(self)
         settings = library.settings
 
         self.roots = QListWidget()
@@ -103,8 +108,14 @@ class SettingsDialog(QDialog):
         answer = QMessageBox.question(self, "Remove folder",
                                       f"Stop showing photos from {item.text()}? The files are not touched.")
         if answer == QMessageBox.StandardButton.Yes:
-            self.library.remove_root(item.text())
+            self.remove_root(item.text())
+
+    def remove_root(self, folder: str) -> None:
+        """Forget a folder's photos in the background (a cascading delete of many rows)."""
+        for item in self.roots.findItems(folder, Qt.MatchFlag.MatchExactly):
             self.roots.takeItem(self.roots.row(item))
+        self.tasks.run(lambda: self.library.remove_root(folder), lambda _n: self.removed.emit(folder),
+                  lambda exc: QMessageBox.warning(self, "Photosift", str(exc)), lane="bulk")
 
     def _choose_location(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Library folder")
@@ -115,6 +126,8 @@ class SettingsDialog(QDialog):
         settings = self.library.settings
         if self.model.currentText() and self.model.currentText() != settings.get("active_model"):
             self.library.models.use(self.model.currentText())
+            if self.bridge is not None:
+                self.bridge.rescan()   # re-embed with the new model now, not at the next reconcile
         for key, value in (("device", self.device.currentText()), ("backend", self.backend.currentText()),
                            ("thumbnail_size", self.thumbnail.value())):
             if value != settings.get(key):

@@ -1,8 +1,9 @@
 """The photo viewer: the picture, its details, its tags (confirm or reject).
 
-The image is read on a pool thread (QImageReader applies EXIF orientation)
-and only turned into a pixmap here; tag changes go through the task runner,
-so the window never waits on disk or SQL.
+The photo is decoded in one of core's worker processes (a hostile file can
+crash a decoder, and must not crash the app), handed back as JPEG bytes
+that Photosift encoded itself, and only turned into a pixmap here; tag
+changes go through the task runner, so the window never waits on disk or SQL.
 """
 from __future__ import annotations
 
@@ -10,18 +11,19 @@ import html
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImageReader, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
+from core.errors import PhotosiftError
 
-def _read_image(path: str, max_side: int = 2048):
-    reader = QImageReader(path)
-    reader.setAutoTransform(True)
-    size = reader.size()
-    if size.isValid() and max(size.width(), size.height()) > max_side:
-        reader.setScaledSize(size.scaled(max_side, max_side, Qt.AspectRatioMode.KeepAspectRatio))
-    return reader.read()
+
+
+def _read_image(library, path: str) -> QImage | None:
+    try:
+        return QImage.fromData(library.render_for_display(path))
+    except PhotosiftError:
+        return None
 
 
 def _details(photo) -> str:
@@ -91,7 +93,7 @@ class Viewer(QDialog):
             photo = lib.photo(photo_id)
             tags = lib.organizer.tags_of(photo.path) if photo else []
             albums = lib.organizer.albums.containing(photo_id) if photo else []
-            return photo_id, photo, tags, albums, _read_image(photo.path) if photo else None
+            return photo_id, photo, tags, albums, _read_image(lib, photo.path) if photo else None
 
         self.tasks.run(load, self._loaded)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pathlib
 import shutil
@@ -13,8 +14,6 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 TINY_CONFIG = DATA / "tiny_clip" / "photosift-tiny.json"
 TINY_WEIGHTS = DATA / "tiny_clip" / "photosift-tiny.safetensors"
-SHARED = ROOT.parent / "shared"
-MAKE_CORPUS = SHARED / "tools" / "make_corpus.py"
 
 sys.path.insert(0, str(DATA))
 import shapes  # noqa: E402
@@ -22,6 +21,29 @@ import shapes  # noqa: E402
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests never touch the network: a download attempt fails at once, offline.
 os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def errors_fail_the_test(request):
+    """As in qutebrowser: an ERROR log record (from any thread) fails the test that caused it,
+    unless the test is marked `expect_errors`. Background exceptions are logged at ERROR."""
+    handler = _ErrorRecords()
+    logging.getLogger().addHandler(handler)
+    yield handler
+    logging.getLogger().removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("expect_errors") is None:
+        lines = [f"{r.name}: {r.getMessage()}" + (f" ({r.exc_info[1]!r})" if r.exc_info else "")
+                 for r in handler.records]
+        pytest.fail("unexpected ERROR log records:\n" + "\n".join(lines), pytrace=False)
 
 
 def sha256_tree(folder: pathlib.Path) -> dict[str, str]:

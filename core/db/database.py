@@ -41,17 +41,27 @@ class Database:
         migrate(self._conn)
         self.utils = sqlite_utils.Database(self._conn)
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
         self._depth = 0
 
     # -- reading ---------------------------------------------------------
     def reader(self) -> sqlite3.Connection:
+        """This thread's read connection.
+
+        Threads come and go (pipeline stages, Qt pool threads), so each new
+        reader first closes the connections of threads that have ended:
+        otherwise a long session runs out of file descriptors.
+        """
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = _connect(self.path, readonly=True)
             self._local.conn = conn
             with self._lock:
-                self._readers.append(conn)
+                for ident, (thread, old) in list(self._readers.items()):
+                    if not thread.is_alive():
+                        old.close()
+                        del self._readers[ident]
+                self._readers[id(conn)] = (threading.current_thread(), conn)
         return conn
 
     def read(self, sql: str, params: Sequence = ()) -> list[tuple]:
@@ -94,7 +104,7 @@ class Database:
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._readers:
+            for _, conn in self._readers.values():
                 conn.close()
             self._readers.clear()
             try:

@@ -139,7 +139,16 @@ CREATE TABLE skipped (
 CREATE INDEX skipped_root ON skipped(root_id);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# Photos waiting for automatic tagging, queued in the transaction that
+# stores their vector: a scan stopped before its tagging step (killed,
+# paused, quit) leaves them queued for the next one, not untagged for good.
+V5 = """
+CREATE TABLE untagged (
+    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE
+);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -153,6 +153,20 @@ class VectorIndex:
             self._max_seq = max(self._max_seq, seq)
             self._dirty = True
 
+    def resync(self, db, ids) -> None:
+        """Make these ids match SQLite again (after a write that did not commit)."""
+        ids = sorted(set(ids))
+        with self._lock:
+            stored = set()
+            for start in range(0, len(ids), 900):
+                chunk = ids[start:start + 900]
+                rows = db.read(f"SELECT photo_id, vector FROM embeddings WHERE model = ? AND photo_id IN "
+                               f"({','.join('?' * len(chunk))})", (self.model, *chunk))
+                if rows:
+                    self.add([r[0] for r in rows], np.stack([decode_vector(r[1]) for r in rows]))
+                stored.update(r[0] for r in rows)
+            self.remove([i for i in ids if i not in stored])
+
     def remove(self, ids) -> None:
         with self._lock:
             for i in ids:
@@ -183,6 +197,19 @@ class VectorIndex:
                 out[start:start + len(chunk)] = self._index.get_items(chunk, return_type="numpy")
         return out
 
+    def _present(self, ids: list[int]) -> list[int]:
+        """The ids the index holds. A filter's ids come from SQLite, which may
+        briefly know a photo that is not in a loaded index (an index rebuilt
+        from an older save, a write whose commit failed)."""
+        present = []
+        for i in ids:
+            try:
+                self._index.get_items([i], return_type="numpy")
+            except RuntimeError:
+                continue
+            present.append(i)
+        return present
+
     def search(self, query: np.ndarray, k: int, allowed: set[int] | None = None,
                ef: int = 400) -> list[tuple[int, float]]:
         """Best k (photo id, cosine) pairs; `allowed` restricts to those ids without shrinking k."""
@@ -210,6 +237,10 @@ class VectorIndex:
         if not ids:
             return []
         id_list = list(ids)
-        scores = self.vectors(id_list) @ query
+        try:
+            scores = self.vectors(id_list) @ query
+        except RuntimeError:   # hnswlib: "Label not found"
+            id_list = self._present(id_list)
+            scores = self.vectors(id_list) @ query
         top = np.argsort(-scores)[:k]
         return [(id_list[i], float(scores[i])) for i in top]

@@ -2,7 +2,7 @@
 
 multiprocessing.Pool loses a task when its worker dies, and
 concurrent.futures fails every pending task once one worker crashes, so this
-pool is small and explicit: each worker has its own pipe and at most one job
+pool is small and explicit: each worker has its own pipes and at most one job
 in flight. The indexer therefore always knows which file a dead or stuck
 worker was holding. A worker that crashes (a native decoder's segfault, the
 OOM killer) or overruns the time limit is killed and replaced, and only its
@@ -10,41 +10,43 @@ file is reported as failed. A crashed file gets one more try in a fresh
 worker first: a worker killed from outside (the OOM killer choosing it for
 another program's memory) must not mark a good photo failed for good.
 
-Workers start from a forkserver (spawn where there is none, or in a frozen
-app), never by forking the indexer: the parent holds ONNX Runtime, Qt and
-SQLite threads. The server preloads the decode modules, so a new worker is
-ready in milliseconds; the pool is kept between scans, so the watcher's
-few-file scans pay nothing for it.
+A worker is its own small program (`python -m core.pipeline.decode_worker`),
+started with subprocess, never forked from the indexer: the parent holds
+ONNX Runtime, Qt and SQLite threads, and multiprocessing's spawn and
+forkserver would re-import the parent's main module (the GUI, Qt and all)
+in every worker. Workers say Ready once started; a worker that dies before
+that means the pool cannot work at all, which fails the run with the reason
+rather than failing every file. The pool is kept between scans, so the
+watcher's few-file scans pay nothing for starting it.
 """
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from typing import Iterable, Iterator
 
-from core.pipeline.decode_worker import Failed, Outcome, WorkerConfig, serve
+from core.errors import PhotosiftError
+from core.pipeline.decode_worker import Failed, Outcome, Ready, StartupFailed, WorkerConfig
 
 log = logging.getLogger(__name__)
 
 # How long cancelled in-flight jobs may take to finish before their workers are killed.
 _CANCEL_GRACE_S = 1.0
+# How long a worker may take to start (interpreter, imports) before the pool gives up.
+_START_TIMEOUT_S = 60.0
+_STARTED = object()   # _receive: the message was a worker's Ready
+_LOST = object()      # _receive: the worker died before it started; its job was never tried
 
 
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods and not getattr(sys, "frozen", False):
-        ctx = multiprocessing.get_context("forkserver")
-        # Import the decoders once in the server instead of in every worker.
-        ctx.set_forkserver_preload(["core.pipeline.decode_worker"])
-        return ctx
-    return multiprocessing.get_context("spawn")
+class WorkersBroken(PhotosiftError):
+    """Decode workers cannot start here (a broken install, not a bad photo)."""
 
 
 def default_size() -> int:
@@ -66,69 +68,92 @@ def _death_reason(exitcode: int | None) -> str:
     return f"the decoder crashed on this file (exit code {exitcode})"
 
 
+def _command(module: str, read_fd: int, write_fd: int) -> list[str]:
+    if getattr(sys, "frozen", False):   # a bundle's executable runs its worker with this flag
+        return [sys.executable, "--decode-worker", module, str(read_fd), str(write_fd)]
+    return [sys.executable, "-m", module, str(read_fd), str(write_fd)]
+
+
 @dataclass
 class _Worker:
-    process: multiprocessing.Process
-    conn: object
+    process: subprocess.Popen
+    jobs: Connection        # we send jobs here
+    results: Connection     # and read outcomes here
+    ready: bool = False
     job: object = None
     deadline: float = 0.0
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
 
 class DecodePool:
     """Worker processes that prepare files for the model; see module docstring."""
 
-    def __init__(self, config: WorkerConfig, size: int = 0, timeout_s: float = 60.0, target=serve):
-        """`target` is the workers' main function (tests pass one that crashes or hangs on cue)."""
+    def __init__(self, config: WorkerConfig, size: int = 0, timeout_s: float = 60.0,
+                 module: str = "core.pipeline.decode_worker"):
+        """`module` is the workers' program (tests pass one that crashes or hangs on cue)."""
         self.config = config
-        self._target = target
         self.size = max(1, size or default_size())
         self.timeout_s = timeout_s
-        self._ctx = _context()
+        self._module = module
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()      # one run at a time
         self.last_used = time.monotonic()
         self.started = 0                   # workers started over the pool's life (replacements included)
+        self._start_failures = 0           # workers in a row that died before saying Ready
 
     # -- workers ---------------------------------------------------------
     def _start_worker(self) -> _Worker:
-        parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=self._target, args=(child, self.config), name="photosift-decode", daemon=True)
-        process.start()
-        child.close()
+        job_r, job_w = os.pipe()
+        result_r, result_w = os.pipe()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        try:
+            process = subprocess.Popen(_command(self._module, job_r, result_w), pass_fds=(job_r, result_w),
+                                       stdin=subprocess.DEVNULL, env=env)
+        finally:
+            os.close(job_r)
+            os.close(result_w)
+        worker = _Worker(process, Connection(job_w, readable=False), Connection(result_r, writable=False))
+        worker.jobs.send(self.config)
+        worker.deadline = time.monotonic() + _START_TIMEOUT_S
         self.started += 1
-        return _Worker(process, parent)
+        self._workers.append(worker)
+        return worker
 
-    def _retire(self, worker: _Worker, kill: bool) -> None:
-        if kill and worker.process.is_alive():
+    def _retire(self, worker: _Worker) -> None:
+        """Kill (if needed) and forget a worker; _assign starts another when there is work."""
+        if worker.process.poll() is None:
             worker.process.kill()
-        worker.conn.close()
-        worker.process.join(timeout=5)
+        worker.process.wait()
+        worker.jobs.close()
+        worker.results.close()
         if worker in self._workers:
             self._workers.remove(worker)
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill (if needed) and forget a worker; _assign starts another when there is work."""
-        self._retire(worker, kill=True)
-
     def worker_pids(self) -> list[int]:
-        return [w.process.pid for w in self._workers if w.process.pid]
+        return [w.pid for w in self._workers]
 
     def busy_pids(self) -> list[int]:
-        return [w.process.pid for w in self._workers if w.job is not None and w.process.pid]
+        """Workers decoding a file right now (started, with a job)."""
+        return [w.pid for w in self._workers if w.ready and w.job is not None]
 
     # -- running ---------------------------------------------------------
     def process(self, jobs: Iterable, cancel: threading.Event | None = None) -> Iterator[tuple[object, Outcome]]:
         """(job, outcome) for every job, in completion order.
 
         Every job yields exactly one outcome, unless cancel is set: jobs not
-        finished by then yield nothing (the next scan redoes them).
+        finished by then yield nothing (the next scan redoes them). Raises
+        WorkersBroken if workers cannot start at all.
         """
         cancel = cancel or threading.Event()
         with self._lock:
             try:
                 yield from self._run(iter(jobs), cancel)
             finally:
-                self._drop_in_flight()
+                for worker in [w for w in self._workers if w.job is not None]:
+                    self._retire(worker)   # cancelled or abandoned mid-job
                 self.last_used = time.monotonic()
 
     def _run(self, jobs: Iterator, cancel: threading.Event) -> Iterator[tuple[object, Outcome]]:
@@ -139,50 +164,58 @@ class DecodePool:
         while True:
             if not cancel.is_set():
                 exhausted = self._assign(retry, jobs, exhausted)
-            busy = [w for w in self._workers if w.job is not None]
-            if not busy:
+            busy = [w for w in self._workers if w.job is not None or not w.ready]
+            if not any(w.job is not None for w in busy):
                 return
             now = time.monotonic()
             if cancel.is_set():
                 cancelled_at = cancelled_at or now
                 if now - cancelled_at > _CANCEL_GRACE_S:
                     return   # in-flight jobs are dropped by process()
-            deadline = min(w.deadline for w in busy)
-            timeout = max(0.0, min(deadline - now, 0.25))
-            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+            timeout = max(0.0, min(min(w.deadline for w in busy) - now, 0.25))
+            ready = set(wait([w.results for w in busy], timeout))
             now = time.monotonic()
             for worker in busy:
-                if worker.conn in ready or worker.process.sentinel in ready:
+                if worker.results in ready:
                     job, outcome = worker.job, self._receive(worker)
-                    if outcome is None:
+                    if outcome is _STARTED:
+                        continue
+                    if outcome is _LOST:   # died before it started: the job was never tried
+                        retry.insert(0, job)
+                        continue
+                    if outcome is None:   # it died on this job
                         if id(job) not in retried:
                             retried.add(id(job))
                             retry.append(job)
                             continue
-                        outcome = Failed(None, _death_reason(worker.process.exitcode))
+                        outcome = Failed(None, _death_reason(worker.process.returncode))
                         log.warning("%s: %s", job.path, outcome.reason)
                     yield job, outcome
                 elif now > worker.deadline:
+                    if not worker.ready:
+                        self._retire(worker)
+                        raise WorkersBroken(f"a decode worker did not start within {_START_TIMEOUT_S:.0f} s")
                     job = worker.job
                     log.warning("decoding %s took longer than %.0f s; its worker was stopped", job.path,
                                 self.timeout_s)
-                    self._replace(worker)
+                    self._retire(worker)
                     yield job, Failed(None, f"decoding took longer than {self.timeout_s:.0f} s "
                                             f"(a damaged or hostile file?)")
 
     def _assign(self, retry: list, jobs: Iterator, exhausted: bool) -> bool:
         """Give every idle worker a job (retries first), starting workers up to the pool size.
 
+        A job may go to a worker that is still starting: the pipe holds it.
         Returns whether the new jobs have run out.
         """
         while retry or not exhausted:
             idle = next((w for w in self._workers if w.job is None), None)
-            if idle is not None and not idle.process.is_alive():   # killed while idle
-                self._replace(idle)
+            if idle is not None and idle.process.poll() is not None:   # killed while idle
+                self._check_started(idle)
+                self._retire(idle)
                 continue
             if idle is None and len(self._workers) < self.size:
                 idle = self._start_worker()
-                self._workers.append(idle)
             if idle is None:
                 break
             job = retry.pop(0) if retry else next(jobs, None)
@@ -190,31 +223,55 @@ class DecodePool:
                 exhausted = True
                 break
             try:
-                idle.conn.send(job)
+                idle.jobs.send(job)
             except (BrokenPipeError, OSError):   # died just now: the job goes to the next worker
-                self._replace(idle)
+                self._check_started(idle)
+                self._retire(idle)
                 retry.insert(0, job)
                 continue
             idle.job = job
-            idle.deadline = time.monotonic() + self.timeout_s
+            if idle.ready:
+                idle.deadline = time.monotonic() + self.timeout_s
         return exhausted
 
-    def _receive(self, worker: _Worker) -> Outcome | None:
-        """The worker's outcome; None if it died on the job (it is then replaced)."""
+    def _receive(self, worker: _Worker):
+        """The worker's outcome; _STARTED for its Ready; None if it died on the job (it is then replaced)."""
         try:
-            outcome = worker.conn.recv()
+            outcome = worker.results.recv()
         except (EOFError, OSError):
-            worker.process.join(timeout=5)
-            self._replace(worker)
-            log.info("%s: %s; the worker was replaced", worker.job.path, _death_reason(worker.process.exitcode))
+            worker.process.wait()
+            if not self._check_started(worker):
+                return _LOST if worker.job is not None else _STARTED
+            log.info("%s: %s; the worker was replaced", worker.job.path,
+                     _death_reason(worker.process.returncode))
+            self._retire(worker)
             return None
+        if isinstance(outcome, Ready):
+            worker.ready = True
+            self._start_failures = 0
+            if worker.job is not None:   # the job sent while it started now runs against the clock
+                worker.deadline = time.monotonic() + self.timeout_s
+            return _STARTED
+        if isinstance(outcome, StartupFailed):
+            self._retire(worker)
+            raise WorkersBroken(f"decode workers cannot start: {outcome.reason}")
         worker.job = None
         return outcome
 
-    def _drop_in_flight(self) -> None:
-        """After a cancel or an error in the consumer: workers still holding a job are killed."""
-        for worker in [w for w in self._workers if w.job is not None]:
-            self._replace(worker)
+    def _check_started(self, worker: _Worker) -> bool:
+        """Whether a dead worker had started. One that exits with an error before
+        saying Ready, or keeps being killed while starting, means a broken
+        install (not a bad file): WorkersBroken."""
+        if worker.ready:
+            return True
+        code = worker.process.wait()
+        self._retire(worker)
+        self._start_failures += 1
+        if code >= 0 or self._start_failures >= 3:
+            raise WorkersBroken(f"a decode worker exited while starting (exit code {code}); "
+                                f"see the log for its error")
+        log.info("a decode worker was killed while starting (exit code %s); starting another", code)
+        return False
 
     def close_if_idle(self, idle_s: float) -> bool:
         """Close the workers if no run is going and none ran for idle_s; True if closed."""
@@ -235,9 +292,13 @@ class DecodePool:
     def _close_workers(self) -> None:
         for worker in self._workers:
             try:
-                worker.conn.send(None)
+                worker.jobs.send(None)
             except (BrokenPipeError, OSError):
                 pass
+        deadline = time.monotonic() + 2
         for worker in list(self._workers):
-            worker.process.join(timeout=2)
-            self._retire(worker, kill=True)
+            try:
+                worker.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            self._retire(worker)

@@ -77,7 +77,20 @@ class Gone:
     vanished: bool = True          # False: it changed while being read, and is still there
 
 
-Outcome = Prepared | Known | Failed | Skipped | Gone
+@dataclass(frozen=True)
+class DisplayJob:
+    """Render a photo for the screen (the viewer): decoded in a worker like any other file."""
+    path: str
+    max_side: int = 2048
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A photo the right way up, at most max_side, as JPEG bytes that we encoded ourselves."""
+    data: bytes
+
+
+Outcome = Prepared | Known | Failed | Skipped | Gone | Rendered
 
 
 class Preparer:
@@ -103,6 +116,8 @@ class Preparer:
         return row[0] if row else None
 
     def __call__(self, job) -> Outcome:
+        if isinstance(job, DisplayJob):
+            return self._render(job)
         try:
             data, digest = reading.read_photo(job.path, self.config.max_bytes)
         except reading.NotAFile as exc:
@@ -132,6 +147,29 @@ class Preparer:
             return Failed(digest, f"unexpected error: {type(exc).__name__}: {exc}")
         return Prepared(digest, meta, pixels)
 
+    def _render(self, job: DisplayJob) -> Outcome:
+        import io
+
+        from PIL import Image
+
+        try:
+            data, digest = reading.read_photo(job.path, self.config.max_bytes)
+            decoded = decode_bytes(data, job.path, min_side=job.max_side, max_pixels=self.config.max_pixels)
+            del data
+            img = decoded.image
+            img.thumbnail((job.max_side, job.max_side), Image.Resampling.BICUBIC)
+            out = io.BytesIO()
+            img.save(out, "JPEG", quality=90)
+        except reading.Gone as exc:
+            return Gone(str(exc))
+        except reading.NotAFile as exc:
+            return Skipped(str(exc))
+        except (reading.Unreadable, DecodeError) as exc:
+            return Failed(None, str(exc))
+        except MemoryError:
+            return Failed(None, "not enough memory to decode this image")
+        return Rendered(out.getvalue())
+
 
 def _limit_memory(limit: int) -> None:
     """Cap the heap, so a decoder that runs away gets MemoryError here instead
@@ -146,21 +184,60 @@ def _limit_memory(limit: int) -> None:
         log.debug("cannot cap worker memory: %s", exc)
 
 
-def serve(conn, config: WorkerConfig) -> None:
-    """A worker process: jobs in, outcomes out, one at a time, until the pipe closes."""
-    # Ctrl+C reaches the whole process group; the indexer decides what stops.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _limit_memory(config.memory_limit)
-    prepare = Preparer(config)
+@dataclass(frozen=True)
+class Ready:
+    """A worker's first message: started, imports done, config taken."""
+
+
+@dataclass(frozen=True)
+class StartupFailed:
+    """A worker that could not start says why before it exits."""
+    reason: str
+
+
+def serve(jobs, results, prepare) -> None:
+    """Jobs in, outcomes out, one at a time, until the pipe closes or a None job."""
+    results.send(Ready())
     while True:
         try:
-            job = conn.recv()
+            job = jobs.recv()
         except (EOFError, OSError):
             break
         if job is None:
             break
         try:
-            conn.send(prepare(job))
+            results.send(prepare(job))
         except (BrokenPipeError, OSError):
             break
+
+
+def connect(argv: list[str]):
+    """(jobs, results, config) from the pipe descriptors the pool passed in argv."""
+    from multiprocessing.connection import Connection
+
+    jobs = Connection(int(argv[0]), writable=False)
+    results = Connection(int(argv[1]), readable=False)
+    return jobs, results, jobs.recv()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """A worker process, started by DecodePool as its own small program (not forked from the app)."""
+    # Ctrl+C reaches the whole process group; the indexer decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    jobs, results, config = connect(sys.argv[1:] if argv is None else argv)
+    try:
+        _limit_memory(config.memory_limit)
+        prepare = Preparer(config)
+    except Exception as exc:  # noqa: BLE001 - reported to the pool, which fails the run, not files
+        results.send(StartupFailed(f"{type(exc).__name__}: {exc}"))
+        return
+    serve(jobs, results, prepare)
     os._exit(0)   # skip interpreter teardown: nothing to flush, and it is the slow part of exiting
+
+
+if __name__ == "__main__":
+    # Run the module under its real name, so the outcomes pickle as
+    # core.pipeline.decode_worker.Prepared and not __main__.Prepared.
+    from core.pipeline import decode_worker
+
+    decode_worker.main()

@@ -75,12 +75,12 @@ class _Error:
 
 
 class IndexingPipeline:
-    def __init__(self, db, model, model_name: str, index, pool, *, batch_size: int = 16,
+    def __init__(self, db, model, model_name: str, indexes, pool, *, batch_size: int = 16,
                  on_progress: Callable[[Progress], None] | None = None,
                  cancel: threading.Event | None = None):
         self._db = db
         self._model = model
-        self._writer = PhotoWriter(db, model_name, index)
+        self._writer = PhotoWriter(db, model_name, indexes)
         self._pool = pool
         self._batch = max(1, batch_size)
         self._on_progress = on_progress
@@ -91,13 +91,8 @@ class IndexingPipeline:
 
     @property
     def changed_ids(self) -> list[int]:
-        """Photos that got a new vector in this run (to tag them)."""
+        """Photos that got a new vector in this run."""
         return self._writer.changed_ids
-
-    @property
-    def removed_ids(self) -> list[int]:
-        """Photos that left the library (or failed) in this run."""
-        return self._writer.removed_ids
 
     # -- dispatcher thread: routes what the workers hand back --------------
     def _dispatch(self, jobs: list, to_embed: queue.Queue, to_write: queue.Queue) -> None:

@@ -1,10 +1,15 @@
-"""Recording pipeline outcomes in SQLite and the vector index.
+"""Recording pipeline outcomes in SQLite and in the vector indexes.
 
 Each outcome is written in the same transaction as the vector it carries,
 and outcomes are committed in batches (`batch()`): one transaction for many
 photos, so the writer keeps up with every core decoding. A process killed at
 any moment leaves every photo either fully recorded or not at all; the next
 run redoes only the latter.
+
+The loaded vector indexes (the active model's, and the serving model's
+while a model switch is in progress) are changed just before the commit,
+so a search never sees a committed photo whose vector is not in its index.
+If the commit fails, the touched ids are put back as SQLite has them.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+from typing import Callable
 
 import numpy as np
 
@@ -31,31 +37,56 @@ def _now() -> str:
 class PhotoWriter:
     """The only code that writes photo rows and vectors."""
 
-    def __init__(self, db, model: str, index):
+    def __init__(self, db, model: str, indexes: Callable[[], dict]):
+        """`indexes()` returns the loaded vector indexes by model name."""
         self._db = db
         self._model = model
-        self._index = index
+        self._indexes = indexes
         self._seq = db.scalar("SELECT COALESCE(MAX(seq), 0) FROM embeddings") or 0
-        self._pending_index: list[tuple[int, np.ndarray]] = []
-        self._pending_removals: list[int] = []
+        self._adds: list[tuple[str, int, np.ndarray]] = []        # (model, photo id, vector)
+        self._removals: list[tuple[str | None, int]] = []         # (model or None for all, photo id)
         self.changed_ids: list[int] = []
         self.removed_ids: list[int] = []
 
     @contextlib.contextmanager
     def batch(self):
-        """One transaction around many outcomes; the index follows once it commits."""
+        """One transaction around many outcomes; the indexes change just before it commits."""
+        adds, removals = self._adds, self._removals
         try:
             with self._db.transaction():
                 yield self
+                self._apply(adds, removals)
         except BaseException:
-            self._pending_index.clear()
-            self._pending_removals.clear()
+            self._restore(adds, removals)
             raise
-        self.flush_index()
+        finally:
+            self._adds, self._removals = [], []
+        self.removed_ids.extend(pid for _, pid in removals)
 
     def _next_seq(self) -> int:
         self._seq += 1
         return self._seq
+
+    def _apply(self, adds, removals) -> None:
+        indexes = self._indexes()
+        by_model: dict[str, list[tuple[int, np.ndarray]]] = {}
+        for model, pid, vector in adds:
+            by_model.setdefault(model, []).append((pid, vector))
+        for model, items in by_model.items():
+            index = indexes.get(model)
+            if index is not None:
+                index.add([p for p, _ in items], np.stack([v for _, v in items]), self._seq)
+        for model, index in indexes.items():
+            gone = [pid for m, pid in removals if m is None or m == model]
+            if gone:
+                index.remove(gone)
+
+    def _restore(self, adds, removals) -> None:
+        """The commit failed: make every touched id in the indexes match SQLite again."""
+        touched = {pid for _, pid, _ in adds} | {pid for _, pid in removals}
+        if touched:
+            for index in self._indexes().values():
+                index.resync(self._db, touched)
 
     def _upsert(self, conn, job, content_hash, state: str, error: str | None, meta: dict) -> int:
         path = db_path(job.path)
@@ -69,7 +100,10 @@ class PhotoWriter:
                 (*location, content_hash, *cols.values(), state, error, _now(), job.photo_id))
             return job.photo_id
         # A stale row at this path (for example a failed file now replaced) gives way.
-        conn.execute("DELETE FROM photos WHERE path = ?", (path,))
+        stale = conn.execute("SELECT id FROM photos WHERE path = ?", (path,)).fetchone()
+        if stale:
+            conn.execute("DELETE FROM photos WHERE id = ?", stale)
+            self._removals.append((None, stale[0]))
         cur = conn.execute(
             "INSERT INTO photos(path, path_raw, folder, root_id, size, mtime, content_hash, "
             + ", ".join(_META_COLUMNS) + ", state, error, added_at, indexed_at) VALUES ("
@@ -80,6 +114,13 @@ class PhotoWriter:
     def _put_vector(self, conn, photo_id: int, model: str, vector: np.ndarray) -> None:
         conn.execute("INSERT OR REPLACE INTO embeddings(photo_id, model, vector, seq) VALUES (?, ?, ?, ?)",
                      (photo_id, model, encode_vector(vector), self._next_seq()))
+        self._adds.append((model, photo_id, vector))
+
+    def _to_tag(self, conn, photo_id: int) -> None:
+        """Queue for automatic tagging in the same transaction: a run stopped before
+        its tagging (killed, paused, quit) leaves the photo queued, not untagged for good."""
+        conn.execute("INSERT OR IGNORE INTO untagged(photo_id) VALUES (?)", (photo_id,))
+        self.changed_ids.append(photo_id)
 
     # -- outcomes --------------------------------------------------------
     def embedded(self, job, content_hash: str, meta: dict, vector: np.ndarray) -> None:
@@ -89,10 +130,12 @@ class PhotoWriter:
             photo_id = self._upsert(conn, job, content_hash, "indexed", None, meta)
             if job.old_hash and job.old_hash != content_hash:
                 # New content: vectors of other models describe the old picture.
+                others = [m for (m,) in conn.execute(
+                    "SELECT model FROM embeddings WHERE photo_id = ? AND model != ?", (photo_id, self._model))]
                 conn.execute("DELETE FROM embeddings WHERE photo_id = ? AND model != ?", (photo_id, self._model))
+                self._removals.extend((m, photo_id) for m in others)
             self._put_vector(conn, photo_id, self._model, vector)
-        self._pending_index.append((photo_id, vector))
-        self.changed_ids.append(photo_id)
+            self._to_tag(conn, photo_id)
 
     def reused(self, job, content_hash: str, source_id: int) -> bool:
         """A copy of a photo we already know: take its metadata and vectors, decode nothing.
@@ -109,13 +152,10 @@ class PhotoWriter:
                 return False
             meta = dict(zip(_META_COLUMNS, row))
             photo_id = self._upsert(conn, job, content_hash, "indexed", None, meta)
-            vectors = conn.execute("SELECT model, vector FROM embeddings WHERE photo_id = ?", (source_id,)).fetchall()
-            for model, blob in vectors:
-                vector = decode_vector(blob)
-                self._put_vector(conn, photo_id, model, vector)
-                if model == self._model:
-                    self._pending_index.append((photo_id, vector))
-        self.changed_ids.append(photo_id)
+            for model, blob in conn.execute("SELECT model, vector FROM embeddings WHERE photo_id = ?",
+                                            (source_id,)).fetchall():
+                self._put_vector(conn, photo_id, model, decode_vector(blob))
+            self._to_tag(conn, photo_id)
         return True
 
     def moved(self, job, photo_id: int) -> None:
@@ -124,7 +164,7 @@ class PhotoWriter:
         with self._db.transaction() as conn:
             if job.photo_id is not None and job.photo_id != photo_id:
                 conn.execute("DELETE FROM photos WHERE id = ?", (job.photo_id,))
-                self._pending_removals.append(job.photo_id)
+                self._removals.append((None, job.photo_id))
             conn.execute("UPDATE photos SET path=?, path_raw=?, folder=?, root_id=?, size=?, mtime=? WHERE id=?",
                          (path, raw_path(job.path), os.path.dirname(path), job.root_id, job.size, job.mtime,
                           photo_id))
@@ -138,7 +178,7 @@ class PhotoWriter:
             photo_id = self._upsert(conn, job, content_hash, "failed", reason, {})
             if job.photo_id is not None:
                 conn.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
-                self._pending_removals.append(photo_id)
+                self._removals.append((None, photo_id))
 
     def skipped(self, job, reason: str) -> None:
         """Not a regular file after all (replaced since the walk): listed apart from failures."""
@@ -146,7 +186,7 @@ class PhotoWriter:
             record_skipped(conn, [(job.path, reason)], job.root_id)
             if job.photo_id is not None:
                 conn.execute("DELETE FROM photos WHERE id = ?", (job.photo_id,))
-                self._pending_removals.append(job.photo_id)
+                self._removals.append((None, job.photo_id))
 
     def removed(self, photo_ids) -> int:
         ids = list(photo_ids)
@@ -154,24 +194,8 @@ class PhotoWriter:
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
                 conn.execute(f"DELETE FROM photos WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-        self._pending_removals.extend(ids)
+        self._removals.extend((None, pid) for pid in ids)
         return len(ids)
-
-    def flush_index(self) -> None:
-        """Apply committed changes to the in-memory index."""
-        if self._index is None:
-            self.removed_ids.extend(self._pending_removals)
-            self._pending_index.clear()
-            self._pending_removals.clear()
-            return
-        if self._pending_index:
-            ids = [p for p, _ in self._pending_index]
-            self._index.add(ids, np.stack([v for _, v in self._pending_index]), self._seq)
-            self._pending_index.clear()
-        if self._pending_removals:
-            self._index.remove(self._pending_removals)
-            self.removed_ids.extend(self._pending_removals)
-            self._pending_removals.clear()
 
 
 def record_skipped(conn, entries, root_id: int | None) -> None:

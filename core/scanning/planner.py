@@ -123,13 +123,22 @@ class Planner:
         def root_of(path: str) -> Root | None:
             best = None
             for root in roots:
-                if is_within(path, root.path) and (best is None or len(root.path) > len(best.path)):
+                inside = path == root.path or is_within(path, root.path)
+                if inside and (best is None or len(root.path) > len(best.path)):
                     best = root
             return best
 
+        online: dict[int, bool] = {}
         for path in sorted(paths):
             root = root_of(path)
             if root is None or _in_excluded_dir(path, root.path):
+                continue
+            if root.id not in online:
+                # An unmounted drive must not read as "every photo deleted".
+                online[root.id] = root_is_online(root, self._db)
+                if not online[root.id]:
+                    plan.offline_roots.append(root.path)
+            if not online[root.id]:
                 continue
             key = db_path(path)
             plan.scanned.append((root.id, path))
@@ -152,6 +161,8 @@ class Planner:
 
 
 def _in_excluded_dir(path: str, root: str) -> bool:
+    if path == root:
+        return False
     rel = os.path.relpath(path, root)
     parts = rel.split(os.sep)
     return any(is_excluded_dir(part) for part in parts[:-1]) or parts[-1].startswith(".")

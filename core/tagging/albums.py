@@ -19,7 +19,8 @@ import numpy as np
 from core.errors import PhotosiftError
 from core.search.engine import combine
 from core.tagging.cutoff import adaptive_cutoff
-from core.tagging.vectors import all_photo_vectors
+from core.tagging.vectors import VectorCache
+from core.tagging.vectors import scores as score_all
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +51,12 @@ class Member:
 
 class Albums:
     def __init__(self, db, vector_of_text: Callable[[str], np.ndarray], vector_of_image: Callable[[str], np.ndarray],
-                 model_name: Callable[[], str]):
+                 model_name: Callable[[], str], vectors: VectorCache | None = None):
         self._db = db
         self._text = vector_of_text
         self._image = vector_of_image
         self._model_name = model_name
+        self._vectors = vectors or VectorCache(db)
 
     def list(self) -> list[Album]:
         return [Album(r[0], r[1], r[2], json.loads(r[3])) for r in
@@ -139,13 +141,13 @@ class Albums:
                               dict(marks or {}))
 
     def _evaluate(self, definition: dict, marks: dict[int, str]) -> list[Member]:
-        ids, vectors = all_photo_vectors(self._db, self._model_name())
+        ids, vectors = self._vectors.get(self._model_name())
         if len(ids) == 0:
             return []
         position = {int(pid): i for i, pid in enumerate(ids)}
-        ins = [vectors[position[p]] for p, m in marks.items() if m == "in" and p in position]
-        outs = [vectors[position[p]] for p, m in marks.items() if m == "out" and p in position]
-        scores = vectors @ self._query_vector(definition, ins, outs)
+        ins = [vectors[position[p]].astype(np.float32) for p, m in marks.items() if m == "in" and p in position]
+        outs = [vectors[position[p]].astype(np.float32) for p, m in marks.items() if m == "out" and p in position]
+        scores = score_all(vectors, self._query_vector(definition, ins, outs))
         cutoff = adaptive_cutoff(scores)
         chosen = [i for i in np.argsort(-scores) if (scores[i] >= cutoff or marks.get(int(ids[i])) == "in")
                   and marks.get(int(ids[i])) != "out"]

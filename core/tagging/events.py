@@ -51,15 +51,16 @@ def date_range(start: dt.datetime, end: dt.datetime) -> str:
     return f"{start.strftime('%-d %b %Y')} – {end.strftime('%-d %b %Y')}"
 
 
-def find_events(db, model: str | None) -> list[Event]:
+def find_events(db, model: str | None, cache=None) -> list[Event]:
     rows = db.read("SELECT id, taken_at, latitude, longitude FROM photos "
                    "WHERE state = 'indexed' AND taken_at IS NOT NULL ORDER BY taken_at, id")
     vectors: dict[int, np.ndarray] = {}
     unrelated = None
     if model:
-        from core.tagging.vectors import all_photo_vectors, random_pair_similarities
+        from core.tagging.vectors import VectorCache, random_pair_similarities
 
-        ids, matrix = all_photo_vectors(db, model)
+        ids, matrix = (cache or VectorCache(db)).get(model)
+        matrix = matrix.astype(np.float32)
         vectors = {int(i): v for i, v in zip(ids, matrix)}
         if len(matrix) > 10:
             unrelated = float(np.median(random_pair_similarities(matrix, pairs=2000)))

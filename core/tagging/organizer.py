@@ -12,6 +12,7 @@ from core.tagging import duplicates, events, export
 from core.tagging.albums import Albums
 from core.tagging.photo_tags import photos_with_tag, set_user_tag, tags_of
 from core.tagging.tagger import Tagger, TagRun
+from core.tagging.vectors import VectorCache
 from core.tagging.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,9 @@ class Organizer:
         self._lib = library
         self.db = library.db
         self.vocabulary = Vocabulary(self.db)
-        self.albums = Albums(self.db, self._text_vector, self._image_vector, library.serving_model_name)
+        self.vectors = VectorCache(self.db)
+        self.albums = Albums(self.db, self._text_vector, self._image_vector, library.serving_model_name,
+                             self.vectors)
 
     def _text_vector(self, text: str):
         return self._lib._text_vector(self._lib.serving_model_name(), text)
@@ -41,9 +44,14 @@ class Organizer:
         name = self._lib.serving_model_name()
         return Tagger(self.db, self.vocabulary, name, _Locked(self._lib, name))
 
-    def retag(self, photo_ids: list[int] | None = None) -> TagRun:
-        """Tag everything (after a vocabulary change) or just new arrivals, from stored vectors."""
-        return self.tagger().run(photo_ids)
+    def retag(self, photo_ids: list[int] | None = None, cancel=None) -> TagRun:
+        """Tag everything (after a vocabulary change) or just these photos, from stored vectors."""
+        return self.tagger().run(photo_ids, cancel)
+
+    def tag_pending(self, cancel=None) -> TagRun:
+        """Tag the photos queued since the last tagging (new and changed ones)."""
+        ids = [r[0] for r in self.db.read("SELECT photo_id FROM untagged ORDER BY photo_id")]
+        return self.tagger().run(ids, cancel)
 
     def tags_of(self, path: str):
         return tags_of(self.db, self._photo(path))
@@ -108,7 +116,7 @@ class Organizer:
             name = self._lib.serving_model_name()
         except PhotosiftError:
             name = None
-        return events.find_events(self.db, name)
+        return events.find_events(self.db, name, self.vectors)
 
 
 class _Locked:

@@ -81,22 +81,30 @@ class Tagger:
                 chosen[row].append((int(columns[top[row, rank]]), float(top_p[row, rank])))
         return [sorted(c, key=lambda t: -t[1])[:MAX_TAGS] for c in chosen]
 
-    def run(self, photo_ids: list[int] | None = None) -> TagRun:
-        """Re-tag all photos, or just these (new arrivals), from stored vectors."""
+    def run(self, photo_ids: list[int] | None = None, cancel=None) -> TagRun:
+        """Re-tag all photos, or just these (new arrivals), from stored vectors.
+
+        Tagged photos leave the `untagged` queue in the same transaction; a
+        cancel stops between chunks and leaves the rest queued.
+        """
         start = time.monotonic()
         tags, matrix, null, groups = self._prepare()
         photos = assigned = 0
         if photo_ids is None:
             with self._db.transaction() as conn:
                 conn.execute("DELETE FROM photo_tags WHERE source = 'auto'")
+                conn.execute("DELETE FROM untagged")
         if matrix is None:
             return TagRun(0, 0, time.monotonic() - start)
         for ids, vectors in photo_vectors(self._db, self._model_name, photo_ids):
+            if cancel is not None and cancel.is_set():
+                break
             decisions = self.decide(vectors, matrix, null, groups)
             rows = [(int(pid), tags[t].id, round(p, 4)) for pid, chosen in zip(ids, decisions) for t, p in chosen]
             with self._db.transaction() as conn:
+                marks = ",".join("?" * len(ids))
+                conn.execute(f"DELETE FROM untagged WHERE photo_id IN ({marks})", [int(i) for i in ids])
                 if photo_ids is not None:
-                    marks = ",".join("?" * len(ids))
                     conn.execute(f"DELETE FROM photo_tags WHERE source = 'auto' AND photo_id IN ({marks})",
                                  [int(i) for i in ids])
                 # INSERT OR IGNORE: a user's confirmed/rejected/manual row for the pair wins.

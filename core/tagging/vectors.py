@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from typing import Callable, Iterator
 
 import numpy as np
@@ -35,11 +36,45 @@ def photo_vectors(db, model: str, ids: list[int] | None = None,
                 yield _matrix(rows)
 
 
-def all_photo_vectors(db, model: str, ids: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    parts = list(photo_vectors(db, model, ids))
-    if not parts:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+class VectorCache:
+    """Every indexed photo's vector of one model, kept in memory (fp16) between views.
+
+    Smart albums and events score every photo; reading all vectors from
+    SQLite each time made every album view as slow as the first. The cache is
+    keyed by the newest vector's sequence number and the vector count, so any
+    add, change or removal is seen at the next read.
+    """
+
+    def __init__(self, db):
+        self._db = db
+        self._key = None
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._matrix = np.zeros((0, 0), dtype=np.float16)
+        self._lock = threading.Lock()
+        self.loads = 0   # how often it went to SQLite
+
+    def get(self, model: str) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, fp16 matrix) of the indexed photos' vectors."""
+        key = (model, *self._db.read_one(
+            "SELECT MAX(e.seq), COUNT(*) FROM embeddings e JOIN photos p ON p.id = e.photo_id "
+            "WHERE e.model = ? AND p.state = 'indexed'", (model,)))
+        with self._lock:
+            if key != self._key:
+                parts = list(photo_vectors(self._db, model))
+                self._ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+                self._matrix = (np.concatenate([p[1] for p in parts]).astype(np.float16) if parts
+                                else np.zeros((0, 0), dtype=np.float16))
+                self._key = key
+                self.loads += 1
+            return self._ids, self._matrix
+
+
+def scores(matrix: np.ndarray, query: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    """matrix @ query in float32, a chunk at a time (numpy has no fast fp16 product)."""
+    out = np.empty(len(matrix), dtype=np.float32)
+    for start in range(0, len(matrix), chunk):
+        out[start:start + chunk] = matrix[start:start + chunk].astype(np.float32) @ query
+    return out
 
 
 def _matrix(rows) -> tuple[np.ndarray, np.ndarray]:

@@ -41,16 +41,57 @@ class PhotoGridModel(QAbstractListModel):
         self._row_of = {r[0]: i for i, r in enumerate(self._rows)}
         self.endResetModel()
 
-    def append_rows(self, rows) -> None:
-        rows = [r for r in rows if r[0] not in self._row_of]
-        if not rows:
+    def update_rows(self, rows: list[tuple[int, str, str | None, float | None]]) -> None:
+        """Become `rows` by removing and inserting runs of rows, not by a reset.
+
+        A view refreshed while indexing runs (every watcher batch) keeps its
+        selection, current photo and, with MainWindow's anchor, its scroll
+        position: Qt moves them along with the rows around them. If the rows
+        that stay changed their order, this falls back to a reset.
+        """
+        rows = list(rows)
+        wanted = {r[0] for r in rows}
+        end = len(self._rows)
+        while end > 0:   # removals, last run first so earlier row numbers hold
+            if self._rows[end - 1][0] in wanted:
+                end -= 1
+                continue
+            start = end - 1
+            while start > 0 and self._rows[start - 1][0] not in wanted:
+                start -= 1
+            self.beginRemoveRows(QModelIndex(), start, end - 1)
+            del self._rows[start:end]
+            self.endRemoveRows()
+            end = start
+        position = {r[0]: i for i, r in enumerate(rows)}
+        kept = [position[r[0]] for r in self._rows]
+        if any(a > b for a, b in zip(kept, kept[1:])):
+            self.set_rows(rows)
             return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        for r in rows:
-            self._row_of[r[0]] = len(self._rows)
-            self._rows.append(r)
-        self.endInsertRows()
+        at = new = 0
+        changed = []
+        while new < len(rows):
+            if at < len(self._rows) and self._rows[at][0] == rows[new][0]:
+                if self._rows[at] != rows[new]:
+                    if self._rows[at][2] != rows[new][2]:   # new content: its thumbnail changed
+                        self._cache.pop(rows[new][0], None)
+                    self._rows[at] = rows[new]
+                    changed.append(at)
+                at, new = at + 1, new + 1
+                continue
+            stop = new
+            while stop < len(rows) and (at >= len(self._rows) or rows[stop][0] != self._rows[at][0]):
+                stop += 1
+            self.beginInsertRows(QModelIndex(), at, at + stop - new - 1)
+            self._rows[at:at] = rows[new:stop]
+            self.endInsertRows()
+            at, new = at + stop - new, stop
+        self._row_of = {r[0]: i for i, r in enumerate(self._rows)}
+        for row in changed:
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    def row_of(self, photo_id: int) -> int | None:
+        return self._row_of.get(photo_id)
 
     def photo_ids(self) -> list[int]:
         return [r[0] for r in self._rows]

@@ -33,9 +33,17 @@ def test_model_page_shows_the_catalogue_and_imports_a_file(qtbot, empty_library,
     assert "605 MB" == page.table.item(0, 1).text() and page.table.item(0, 2).text() == "MIT"
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(TINY_WEIGHTS), ""))
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (str(TINY_CONFIG), True))
+    import threading
+
+    threads = []
+    real = empty_library.models.import_file
+    monkeypatch.setattr(empty_library.models, "import_file",
+                        lambda *a, **k: threads.append(threading.current_thread()) or real(*a, **k))
     with qtbot.waitSignal(page.installed, timeout=60000):
         page._import()
     assert empty_library.settings.get("active_model")
+    # Copying the weights and loading torch take seconds: never on the GUI thread.
+    assert threads and threading.main_thread() not in threads
 
 
 def test_a_failed_download_says_why_and_offers_retry(qtbot, empty_library, monkeypatch):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.conftest import DATA, MAKE_CORPUS, ROOT, TINY_CONFIG, TINY_WEIGHTS, sha256_tree
+from tests.conftest import DATA, ROOT, TINY_CONFIG, TINY_WEIGHTS, sha256_tree
 
 sys.path.insert(0, str(DATA))
 import shapes  # noqa: E402
@@ -123,11 +123,11 @@ def test_kill_9_mid_run_then_rerun_resumes_without_re_embedding(tmp_path):
     assert sha256_tree(photos) == before
 
 
-@pytest.mark.skipif(not MAKE_CORPUS.exists(), reason="needs ../shared/tools/make_corpus.py")
-def test_real_photo_library_from_make_corpus(tmp_path):
+def test_a_camera_like_library_with_exif_nested_folders_and_mixed_formats(tmp_path):
+    import camera_photos
+
     photos = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(MAKE_CORPUS), str(photos), "--count", "24", "--megapixels", "2",
-                    "--nested", "--formats", "jpeg,png,webp"], check=True, capture_output=True, timeout=240)
+    camera_photos.write_library(photos, 24, megapixels=2, nested=True, formats=("jpeg", "png", "webp"))
     files = sorted(str(p) for p in photos.rglob("*") if p.is_file())
     before = sha256_tree(photos)
     lib = tmp_path / "lib"
@@ -169,4 +169,53 @@ def test_organizing_commands_end_to_end(tmp_path):
     assert len(report["exported"]) == len(members) and report["sidecars"] == len(members)
     assert photosift(lib, "config", "device", "cpu").stdout.strip() == 'device = "cpu"'
     bad = photosift(lib, "config", "batch_size", "many", check=False)
-    assert bad.returncode == 1 and "takes a int" in bad.stderr
+    assert bad.returncode == 1 and "batch_size takes a whole number, not 'many'" in bad.stderr
+
+
+def _bad_arguments(photo: str, text_file: str) -> list[tuple[str, ...]]:
+    return [
+        ("search", "x", "--top", "0"), ("search", "x", "--top", "ten"), ("search", "x", "--after", "2020-13"),
+        ("search", "x", "--before", "yesterday"), ("search",), ("search", "x", "--like", "/no/such.jpg"),
+        ("similar", "/no/such.jpg"), ("similar", photo, "--after", "2020-13"), ("similar", text_file),
+        ("index", "/no/such/folder"), ("index", photo), ("watch", "/no/such/folder"), ("status", "--bogus"),
+        ("models", "use", "nope"), ("models", "import", "/no/such.safetensors", "--arch", "ViT-B-32"),
+        ("models", "import", text_file, "--arch", "ViT-B-32"), ("models", "import", text_file, "--arch", "nope"),
+        ("models",), ("config", "nope"), ("config", "batch_size", "many"), ("config", "auto_tag", "maybe"),
+        ("roots", "remove", "/not/a/root"), ("roots", "add", "/no/such/folder"),
+        ("tags", "show", "/not/in/library.jpg"), ("tags", "add", photo, "no such tag"),
+        ("tags", "vocab", "remove", "no such tag"), ("tags", "vocab", "rename", "no such tag", "new"),
+        ("albums", "show", "nope"), ("albums", "mark", "nope", photo, "--in"),
+        ("albums", "export", "nope", "/tmp/photosift-out"), ("albums", "delete", "nope"),
+        ("albums", "show", "tag:no such tag"), ("duplicates", "--bogus"), ("events", "--top"), ("frobnicate",),
+    ]
+
+
+def test_no_argument_a_user_can_type_gives_a_traceback(library, tmp_path, capsys):
+    """Each bad command line ends with a one-line error (exit 1, or argparse's 2), never a traceback."""
+    from core.cli import main
+
+    photos = shapes.write_folder(tmp_path / "photos", per_combo=1)
+    library.add_root(tmp_path / "photos")
+    library.scan()
+    photo = sorted(photos)[0]
+    text_file = tmp_path / "notes.jpg"
+    text_file.write_text("not a photo\n")
+    for argv in _bad_arguments(photo, str(text_file)):
+        try:
+            code = main(["--library", str(library.paths.root), *argv])
+        except SystemExit as exc:
+            code = exc.code
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code in (1, 2), (argv, code)
+        assert err and err[-1].startswith("photosift") and "error" in err[-1], (argv, err)
+        assert not any("Traceback" in line for line in err), (argv, err)
+
+
+def test_json_is_accepted_after_the_action(library, capsys):
+    from core.cli import main
+
+    for argv in (("tags", "list", "--json"), ("tags", "vocab", "list", "--json"), ("albums", "list", "--json"),
+                 ("models", "list", "--json"), ("roots", "list", "--json"), ("config", "--json"),
+                 ("tags", "--json", "list")):
+        assert main(["--library", str(library.paths.root), *argv]) == 0, argv
+        json.loads(capsys.readouterr().out)

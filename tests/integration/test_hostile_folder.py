@@ -128,3 +128,26 @@ def test_a_hostile_folder_cannot_stop_crash_hang_or_bloat_indexing(library_templ
         assert words in listed[path], (path, listed.get(path))
     assert {f["path"] for f in status["failures"]} == set(bad)   # failures and skipped are listed apart
     assert _snapshot(photos) == before, "indexing changed a file on disk"
+
+
+def test_the_viewer_image_is_decoded_in_a_worker(library, tmp_path):
+    """render_for_display applies orientation, and a broken file is an error, not a crash."""
+    import pytest
+
+    from core.errors import PhotosiftError
+
+    img = Image.new("RGB", (1200, 800), (200, 30, 30))
+    img.paste((0, 0, 255), (0, 0, 300, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6   # rotate 90 degrees clockwise to display
+    img.save(tmp_path / "turned.jpg", "JPEG", exif=exif)
+    shown = Image.open(io.BytesIO(library.render_for_display(str(tmp_path / "turned.jpg"), max_side=600)))
+    assert shown.size == (400, 600)
+    r, g, b = shown.getpixel((shown.width - 10, 10))   # the blue corner moved to the top right
+    assert b > 150 and r < 100
+    (tmp_path / "cut.jpg").write_bytes((tmp_path / "turned.jpg").read_bytes()[:500])
+    os.mkfifo(tmp_path / "pipe.jpg")
+    for name, reason in (("cut.jpg", "truncated|cannot decode"), ("pipe.jpg", "named pipe"),
+                         ("missing.jpg", "vanished")):
+        with pytest.raises(PhotosiftError, match=reason):
+            library.render_for_display(str(tmp_path / name))

@@ -33,3 +33,4 @@ def test_failed_transaction_leaves_nothing_behind(tmp_path):
             raise RuntimeError("boom")
     assert db.scalar("SELECT COUNT(*) FROM settings") == 0
     db.close()
+

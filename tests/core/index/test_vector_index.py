@@ -78,3 +78,13 @@ def test_filters_never_shrink_the_result_list(allowed_size):
     assert all(p in allowed for p, _ in hits)
     scores = [s for _, s in hits]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_filtered_search_ignores_ids_the_index_does_not_hold():
+    """SQLite can briefly know a photo its loaded index does not (hnswlib: "Label not found")."""
+    vectors = _clustered(300, 32)
+    index = VectorIndex("/nonexistent", "m", 32)
+    index._index = index._new(400)
+    index.add(list(range(1, 301)), vectors)
+    hits = index.search(vectors[9], 5, allowed={10, 11, 12, 9999})
+    assert [i for i, _ in hits][0] == 10 and {i for i, _ in hits} == {10, 11, 12}

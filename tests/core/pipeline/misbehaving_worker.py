@@ -2,25 +2,20 @@
 
 Files named segfault*, hang* or oom* make it really crash (a NULL read in
 native code), hang, or die as the OOM killer would leave it; every other file
-is prepared by the real worker code.
+is prepared by the real worker code. Run by DecodePool as
+`python -m tests.core.pipeline.misbehaving_worker`.
 """
 import ctypes
 import os
 import signal
+import sys
 import time
 
-from core.pipeline.decode_worker import Preparer
+from core.pipeline.decode_worker import Preparer, connect, serve
 
 
-def serve(conn, config):
-    prepare = Preparer(config)
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            break
-        if job is None:
-            break
+def prepare_or_misbehave(prepare):
+    def run(job):
         name = os.path.basename(job.path)
         if name.startswith("segfault"):
             ctypes.string_at(0)
@@ -28,4 +23,12 @@ def serve(conn, config):
             time.sleep(3600)
         elif name.startswith("oom"):
             os.kill(os.getpid(), signal.SIGKILL)
-        conn.send(prepare(job))
+        return prepare(job)
+    return run
+
+
+if __name__ == "__main__":
+    jobs, results, config = connect(sys.argv[1:])
+    if os.environ.get("PHOTOSIFT_TEST_BROKEN_WORKER"):
+        sys.exit(3)   # a broken install: dies before it is ready
+    serve(jobs, results, prepare_or_misbehave(Preparer(config)))

@@ -7,7 +7,8 @@ from core.pipeline.decode_pool import DecodePool
 from core.pipeline.decode_worker import Failed, Prepared, WorkerConfig
 from core.scanning.planner import Job
 from tests.conftest import shapes
-from tests.core.pipeline import misbehaving_worker
+
+MISBEHAVING = "tests.core.pipeline.misbehaving_worker"
 
 
 @pytest.fixture
@@ -16,6 +17,19 @@ def config(tmp_path):
                         crop={"size": 32, "mean": [0.5] * 3, "std": [0.5] * 3, "interpolation": "bicubic"},
                         thumbnails=str(tmp_path / "thumbs"), thumbnail_size=64, max_pixels=50_000_000,
                         max_bytes=10_000_000)
+
+
+def _wait_dead(pid: int) -> None:
+    import time
+
+    while True:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                if fh.read().split(")")[-1].split()[0] in "ZX":
+                    return
+        except FileNotFoundError:
+            return
+        time.sleep(0.01)
 
 
 def _jobs(paths):
@@ -38,7 +52,7 @@ def test_a_crash_a_hang_or_an_oom_kill_fails_only_that_file(tmp_path, config):
     for name in ("segfault.jpg", "hang.jpg", "oom.jpg"):
         (tmp_path / name).write_bytes(b"anything")
     bad = [str(tmp_path / n) for n in ("segfault.jpg", "hang.jpg", "oom.jpg")]
-    pool = DecodePool(config, size=2, timeout_s=2, target=misbehaving_worker.serve)
+    pool = DecodePool(config, size=2, timeout_s=2, module=MISBEHAVING)
     try:
         results = {}
         for job, outcome in pool.process(_jobs(photos[:5] + bad + photos[5:])):
@@ -62,6 +76,7 @@ def test_a_worker_killed_while_idle_is_replaced_at_the_next_job(tmp_path, config
         assert len(list(pool.process(_jobs(photos[:2])))) == 2
         (pid,) = pool.worker_pids()
         os.kill(pid, 9)
+        _wait_dead(pid)   # dead (a zombie for the pool to reap) before the next job is handed out
         results = list(pool.process(_jobs(photos[2:])))
     finally:
         pool.close()
@@ -82,3 +97,16 @@ def test_cancel_stops_handing_out_jobs(tmp_path, config):
     finally:
         pool.close()
     assert 1 <= len(seen) <= 2
+
+
+def test_workers_that_cannot_start_fail_the_run_not_the_files(tmp_path, config, monkeypatch):
+    from core.pipeline.decode_pool import WorkersBroken
+
+    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=1))
+    monkeypatch.setenv("PHOTOSIFT_TEST_BROKEN_WORKER", "1")
+    pool = DecodePool(config, size=2, timeout_s=30, module=MISBEHAVING)
+    try:
+        with pytest.raises(WorkersBroken, match="exited while starting"):
+            list(pool.process(_jobs(photos)))
+    finally:
+        pool.close()

@@ -7,8 +7,26 @@ def test_grid_model_passes_qtmodeltester(qtmodeltester, tmp_path):
     model = PhotoGridModel(lambda h: tmp_path / f"{h}.jpg")
     model.set_rows([(i, f"/photos/{i}.jpg", f"h{i}", None) for i in range(50)])
     qtmodeltester.check(model)
-    model.append_rows([(100, "/photos/100.jpg", "h100", 0.5)])
+    model.update_rows([(100, "/photos/100.jpg", "h100", 0.5)] + [(i, f"/photos/{i}.jpg", f"h{i}", None)
+                                                                  for i in range(50) if i % 7])
     qtmodeltester.check(model)
+    model.loader.stop()
+
+
+def test_update_inserts_and_removes_rows_without_a_reset(qtbot, tmp_path):
+    model = PhotoGridModel(lambda h: tmp_path / f"{h}.jpg")
+    model.set_rows([(i, f"/p/{i}.jpg", f"h{i}", None) for i in (10, 20, 30, 40)])
+    resets, inserted, removed = [], [], []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
+    new = [(i, f"/p/{i}.jpg", f"h{i}", None) for i in (5, 6, 10, 30, 35, 40, 50)]
+    model.update_rows(new)
+    assert [model.index(r).data(PathRole) for r in range(model.rowCount())] == [r[1] for r in new]
+    assert resets == [] and removed == [(1, 1)] and inserted == [(0, 1), (4, 4), (6, 6)]
+    assert model.row_of(35) == 4
+    model.update_rows(list(reversed(new)))   # a new order cannot be had by inserting: reset
+    assert resets == [1]
     model.loader.stop()
 
 

@@ -1,0 +1,53 @@
+"""The writer keeps every loaded index level with SQLite, during a model switch too."""
+import random
+import shutil
+
+import pytest
+
+from tests.conftest import TINY_CONFIG, TINY_WEIGHTS, shapes
+
+
+@pytest.fixture
+def switching(library, tmp_path):
+    """Folder a is embedded by both models, folder b only by the old one, which still serves."""
+    a = shapes.write_folder(tmp_path / "photos" / "a", per_combo=1, seed=1)
+    shapes.write_folder(tmp_path / "photos" / "b", per_combo=1, seed=2)
+    library.settings.set("auto_tag", False)
+    library.add_root(tmp_path / "photos")
+    library.scan()
+    library.models.import_file(TINY_WEIGHTS, str(TINY_CONFIG), name="tiny2")
+    library.models.use("tiny2")
+    library.scan(only=set(a))
+    assert library.serving_model_name() == "tiny"
+    library.index("tiny")   # the serving index is loaded, as it is while the app searches
+    return library, sorted(a)
+
+
+def _in_sync(library, model):
+    stored = {r[0] for r in library.db.read("SELECT photo_id FROM embeddings WHERE model = ?", (model,))}
+    index = library.index(model)
+    return index.count == len(stored) and all(index.search(index.vectors([i])[0], 1)[0][0] == i
+                                               for i in sorted(stored)[:5])
+
+
+def test_a_copy_reuses_vectors_into_the_serving_index_too(switching, tmp_path):
+    library, a = switching
+    copy = tmp_path / "photos" / "a" / "copy.jpg"
+    shutil.copy(a[0], copy)
+    summary = library.scan(only={str(copy)})
+    assert summary.reused == 1
+    assert _in_sync(library, "tiny")
+    hits = library.similar(str(copy), top=2)   # answered by the serving model
+    assert str(copy) in {h.path for h in hits}
+
+
+def test_new_content_leaves_the_other_models_index_too(switching):
+    library, a = switching
+    changed = a[0]
+    pid = library.photo_id(changed)
+    shapes.render(shapes.Scene("star", "yellow", "black"), 160, random.Random(7)).save(changed)
+    summary = library.scan(only={changed})
+    assert summary.updated == 1
+    # Its old picture's "tiny" vector is gone from SQLite, and so from the serving index.
+    assert library.db.scalar("SELECT COUNT(*) FROM embeddings WHERE photo_id = ? AND model = 'tiny'", (pid,)) == 0
+    assert _in_sync(library, "tiny")
