@@ -22,10 +22,6 @@ from core.errors import NoModel, PhotosiftError
 from core.imaging.thumbnails import ThumbnailCache
 from core.index.vector_index import VectorIndex, decode_vector
 from core.paths import LibraryPaths, db_path, default_library_dir, is_within
-from core.pipeline.decode_pool import DecodePool, default_size
-from core.pipeline.decode_worker import DisplayJob, Gone, Known, Prepared, Rendered, WorkerConfig
-from core.pipeline.indexing import IndexingPipeline
-from core.pipeline.writer import record_skipped
 from core.scanning.planner import Job, Plan, Planner, Root
 from core.search import engine
 from core.search.query import SearchQuery, parse
@@ -48,7 +44,7 @@ class Library:
         self._lock = threading.RLock()              # guards the two dicts above
         self._model_lock = threading.Lock()         # one caller at a time inside a model
         self._organizer = None
-        self._pools: dict[str, DecodePool] = {}     # decode worker processes by purpose, kept a while
+        self._pools: dict = {}                      # DecodePool by purpose, kept a while
         self._pool_timer: threading.Timer | None = None
 
     @property
@@ -219,6 +215,8 @@ class Library:
     @staticmethod
     def _record_skipped(conn, plan: Plan) -> None:
         """Replace what the scanned scopes had listed as skipped with what this scan found."""
+        from core.pipeline.writer import record_skipped
+
         for root_id, path in plan.scanned:
             if path is None:
                 conn.execute("DELETE FROM skipped WHERE root_id = ?", (root_id,))
@@ -251,7 +249,9 @@ class Library:
             return dict(self._indexes)
 
     def _run_plan(self, plan: Plan, model_name, on_progress, cancel):
-        from core.pipeline.indexing import Counts
+        # The decode pipeline (Pillow, decoders, worker processes) is imported by
+        # the commands that index, not by a search.
+        from core.pipeline.indexing import Counts, IndexingPipeline
 
         if not plan.jobs and not plan.missing:
             return Counts(), [], []
@@ -273,13 +273,16 @@ class Library:
         return counts, pipeline.errors, pipeline.skipped
 
     # -- decode workers ----------------------------------------------------
-    def decode_pool(self, model_name: str | None = None, purpose: str = "bulk") -> DecodePool:
+    def decode_pool(self, model_name: str | None = None, purpose: str = "bulk"):
         """The decode worker processes for this model and these settings (started on first use).
 
         Work the user is waiting on gets one-process pools of its own, so it
         never queues behind a scan that holds the bulk pool: "example" (an
         image to search by) and "display" (the viewer, which needs no model).
         """
+        from core.pipeline.decode_pool import DecodePool, default_size
+        from core.pipeline.decode_worker import WorkerConfig
+
         if purpose == "display":
             model_name, image_size, crop = None, 0, None
         else:
@@ -316,6 +319,8 @@ class Library:
     def render_for_display(self, path: str, max_side: int = 2048) -> bytes:
         """JPEG bytes of a photo for the screen, decoded in a worker process: the
         viewer then never runs a native decoder on the file inside the app."""
+        from core.pipeline.decode_worker import DisplayJob, Rendered
+
         outcome = self._prepare_one(DisplayJob(path, max_side), "display")
         if isinstance(outcome, Rendered):
             return outcome.data
@@ -347,6 +352,8 @@ class Library:
         if not os.path.lexists(path):
             raise PhotosiftError(f"image not found: {path}")
         # Decoded in a worker process, as library photos are: the file may be anything.
+        from core.pipeline.decode_worker import Gone, Known, Prepared
+
         outcome = self._prepare_one(Job(path, 0, 0.0, 0), "example", model_name)
         if isinstance(outcome, Known):   # a copy of a library photo: its stored vector
             blob = self.db.scalar("SELECT vector FROM embeddings WHERE photo_id = ? AND model = ?",

@@ -13,8 +13,6 @@ import sqlite3
 import threading
 from typing import Iterator, Sequence
 
-import sqlite_utils
-
 from core.db.migrations import migrate
 
 log = logging.getLogger(__name__)
@@ -39,10 +37,16 @@ class Database:
         # committed; only a power cut may drop the last transactions.
         self._conn.execute("PRAGMA synchronous = NORMAL")
         migrate(self._conn)
-        self.utils = sqlite_utils.Database(self._conn)
         self._local = threading.local()
         self._readers: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
         self._depth = 0
+
+    @property
+    def utils(self):
+        """sqlite-utils over the writer connection, for ad-hoc tools (imported on first use)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self._conn)
 
     # -- reading ---------------------------------------------------------
     def reader(self) -> sqlite3.Connection:

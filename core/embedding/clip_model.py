@@ -59,9 +59,10 @@ def read_config(path: pathlib.Path) -> dict:
 
 
 class ClipModel:
-    """One model. On a CPU with ONNX Runtime, the image tower runs there and
-    torch (with the text tower) loads only when text is first needed; a run
-    that only indexes photos never imports it."""
+    """One model. On a CPU with ONNX Runtime, both towers run there once they
+    are exported (at import, or on first use), and torch is never imported:
+    not to index, search, tag or show the window. torch loads only to export,
+    on CUDA or MPS, or for a model whose towers cannot be exported."""
 
     def __init__(self, spec: ModelSpec, device: str = "auto", threads: int | None = None,
                  backend: str = "auto", derived_dir: pathlib.Path | None = None, calibration=None):
@@ -71,7 +72,9 @@ class ClipModel:
         self._threads = threads
         self._torch_lock = threading.Lock()
         self._model = None
-        self._onnx = None
+        self._onnx = None          # the image tower on ONNX Runtime: its path, then its session
+        self._text_onnx = None
+        self._derived_dir = derived_dir
         self._numpy_preprocess = None
         self._torch_norm = None
         self.device = pick_device_light(device)
@@ -85,6 +88,7 @@ class ClipModel:
         else:
             self._load_torch(skip_visual=False)
             if self.backend != "torch":
+                self._export_text()
                 self.backend = self._start_onnx(want_int8, derived_dir, calibration)
         log.info("loaded model %s (%s) on %s, images through %s", spec.name, spec.arch, self.device, self.backend)
 
@@ -124,14 +128,39 @@ class ClipModel:
         self.logit_scale = float(min(100.0, max(1.0, model.logit_scale.exp().item())))
         self._model = model
         with torch.inference_mode():
-            self.dim = int(self.embed_texts(["a photo"]).shape[1])
+            self.dim = int(self._embed_texts_torch(["a photo"]).shape[1])
+
+    def _export_text(self) -> None:
+        """Export the text tower beside the image tower (first time only), while torch is loaded anyway."""
+        if self._derived_dir is None or self.backend == "torch" or self._model is None:
+            return
+        from core.embedding import onnx_text
+
+        try:
+            onnx_text.build(self._model, self._tokenizer, self.spec.weights_path, self._derived_dir)
+            self._text_onnx = None   # look again: it is there now
+        except Exception as exc:  # an architecture the exporter cannot trace: torch still answers
+            log.warning("cannot run %s's text tower on ONNX Runtime (%s); text stays on torch", self.spec.name,
+                        str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+    def _text_session(self):
+        """The ONNX text tower if it is exported (opened on first use), else None."""
+        if self._text_onnx is None and self.backend != "torch":
+            with self._torch_lock:
+                if self._text_onnx is None:
+                    from core.embedding import onnx_text
+
+                    ready = onnx_text.ready(self._derived_dir, self.spec.weights_path)
+                    self._text_onnx = onnx_text.OnnxText(*ready, self._threads) if ready else False
+        return self._text_onnx or None
 
     def _text_side(self):
-        """The torch model, loaded on first use (thread-safe)."""
+        """The torch model, loaded on first use (thread-safe); the text tower is exported then if it can be."""
         if self._model is None:
             with self._torch_lock:
                 if self._model is None:
                     self._load_torch(skip_visual=self._onnx is not None)
+                    self._export_text()
         return self._model
 
     def _describe(self, record: dict) -> None:
@@ -182,14 +211,23 @@ class ClipModel:
         return self._open_onnx(path)
 
     def _open_onnx(self, path: pathlib.Path) -> str:
-        try:
-            self._onnx = onnx_visual.OnnxVisual(path, self._threads)
-        except Exception as exc:
-            onnx_visual.forget(path)
-            raise ModelError(f"cannot open the ONNX image model ({str(exc).splitlines()[0]}); "
-                             f"it will be rebuilt at the next start") from None
-        _return_freed_memory()   # the session's parse buffers
+        """Use the exported image tower; its session opens on the first image (a search needs none)."""
+        self._onnx = path
         return "onnx-int8" if path.name.endswith(".int8.onnx") else "onnx"
+
+    def _visual_session(self):
+        if not isinstance(self._onnx, onnx_visual.OnnxVisual):
+            with self._torch_lock:
+                if not isinstance(self._onnx, onnx_visual.OnnxVisual):
+                    try:
+                        session = onnx_visual.OnnxVisual(self._onnx, self._threads)
+                    except Exception as exc:
+                        onnx_visual.forget(self._onnx)
+                        raise ModelError(f"cannot open the ONNX image model ({str(exc).splitlines()[0]}); "
+                                         f"it will be rebuilt at the next start") from None
+                    self._onnx = session
+                    _return_freed_memory()   # the session's parse buffers
+        return self._onnx
 
     # -- embedding -------------------------------------------------------
     @property
@@ -250,7 +288,7 @@ class ClipModel:
                 batch = np.stack([np.asarray(x) for x in inputs])
             else:
                 batch = np.asarray(inputs)
-            return _normalize(self._onnx(batch))
+            return _normalize(self._visual_session()(batch))
         torch = self._torch
         if isinstance(inputs, (list, tuple)):
             batch = torch.stack([torch.as_tensor(x) for x in inputs])
@@ -264,6 +302,12 @@ class ClipModel:
         return self.embed_images([self.preprocess(img) for img in images])
 
     def embed_texts(self, texts: list[str]) -> np.ndarray:
+        session = self._text_session()
+        if session is not None:
+            return _normalize(session(list(texts)))
+        return self._embed_texts_torch(texts)
+
+    def _embed_texts_torch(self, texts: list[str]) -> np.ndarray:
         self._text_side()
         torch = self._torch
         tokens = self._tokenizer(list(texts)).to(self.device)

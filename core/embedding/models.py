@@ -135,12 +135,20 @@ class ModelStore:
         if not path or not os.path.exists(path):
             raise ModelError(f"could not download {entry.name}: open_clip returned no file")
         self._register(entry.name, entry.arch, pathlib.Path(path), None, "download", entry.pretrained)
+        self._load_for_cpu(self.spec(entry.name), entry.name)
         return next(m for m in self.list() if m.name == entry.name)
+
+    def _load_for_cpu(self, spec: ModelSpec, name: str) -> None:
+        """Load the weights once (a check); where the model will run on the CPU, export its ONNX towers."""
+        from core.embedding.clip_model import ClipModel
+        from core.embedding.devices import pick_device_light
+
+        on_cpu = pick_device_light(self._settings.get("device")) == "cpu"
+        ClipModel(spec, device="cpu", backend=self._settings.get("backend") if on_cpu else "torch",
+                  derived_dir=self.derived_dir(name) if on_cpu else None)
 
     def import_file(self, file: str | os.PathLike, arch: str, name: str | None = None) -> ModelInfo:
         """Install a local checkpoint (air-gapped users); verified by loading it."""
-        from core.embedding.clip_model import ClipModel
-
         src = pathlib.Path(file).expanduser()
         if not src.is_file():
             raise ModelError(f"weights file not found: {src}")
@@ -162,7 +170,10 @@ class ModelStore:
             if config_json:
                 (target_dir / f"{_slug(name)}-arch.json").write_text(config_json)
             probe = ModelSpec(name, arch, tmp, str(target_dir / f"{_slug(name)}-arch.json") if config_json else None)
-            ClipModel(probe, device="cpu")   # raises ModelError if the file does not fit the arch
+            # Raises ModelError if the file does not fit the arch. On a CPU it also
+            # exports both towers to ONNX now (renaming keeps the file's size and
+            # mtime, which key the export), so no later run needs torch.
+            self._load_for_cpu(probe, name)
             os.replace(tmp, target)
         finally:
             pathlib.Path(tmp).unlink(missing_ok=True)

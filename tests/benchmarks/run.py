@@ -43,6 +43,8 @@ RCLIP = "rclip==3.3.0"
 
 TARGETS = {
     "ratio_vs_rclip": (">=", 2.0),
+    "cold_search_s": ("<=", 0.6),
+    "cold_search_rss_mb": ("<=", 450.0),
     "first_index_ratio_vs_rclip": (">=", 2.0),
     "percent_of_ceiling": (">=", 80.0),
     "query_p50_ms_100000": ("<=", 60.0),
@@ -285,6 +287,34 @@ def model_ceiling(setup: dict, batch: int = 16, reps: int = 6) -> dict:
             "onnx_int8_images_per_s": int8_rate, "int8_min_cosine_vs_fp32_on_32_photos": agreement}
 
 
+# -- a cold command-line search ---------------------------------------------
+def cold_search(setup: dict, work: pathlib.Path, rounds: int = 5) -> dict:
+    """`photosift search` against `rclip -n` on the same 200 photos, each a new process, interleaved.
+
+    Both are indexed first (not timed); Photosift's first search after an
+    upgrade may export the text tower, so one untimed search comes first.
+    """
+    lib = work / "search-library"
+    if not lib.exists():
+        photosift_index(setup, work)
+        shutil.copytree(work / "run-library", lib)
+    rclip_index(setup)
+    query = "a beach at sunset"
+    cli = [sys.executable, "-m", "core.cli", "--library", str(lib), "search", query, "--top", "5"]
+    subprocess.run(cli, check=True, cwd=REPO, capture_output=True)
+    env = dict(os.environ, RCLIP_DATADIR=str(setup["datadir"]), HF_HUB_OFFLINE="1")
+    ours, theirs = [], []
+    for _ in range(rounds):
+        wall, rss, out = run_measured(cli, cwd=REPO)
+        assert len(out.strip().splitlines()) == 5, out
+        ours.append((wall, rss))
+        wall, rss, out = run_measured([str(setup["rclip"]), "-n", "-t", "5", query], env=env, cwd=setup["corpus"])
+        theirs.append((wall, rss))
+    return {"photosift_s": statistics.median(w for w, _ in ours), "photosift_rss_mb": max(r for _, r in ours),
+            "rclip_s": statistics.median(w for w, _ in theirs), "rclip_rss_mb": max(r for _, r in theirs),
+            "rounds": rounds}
+
+
 # -- search at scale -------------------------------------------------------
 def clustered_vectors(n: int, dim: int, rng) -> tuple[np.ndarray, np.ndarray]:
     """(centres, unit vectors in clusters around them), like photo embeddings: many photos of a theme."""
@@ -474,7 +504,7 @@ def main() -> None:
     parser.add_argument("--work", default="/tmp/photosift-bench")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--skip", default="", help="comma list of: index,first,ceiling,search,rescan,watch")
+    parser.add_argument("--skip", default="", help="comma list of: index,first,cold,ceiling,search,rescan,watch")
     parser.add_argument("--first-count", type=int, default=1000, help="photos in the first-index comparison")
     parser.add_argument("--first-rounds", type=int, default=2)
     parser.add_argument("--baseline", metavar="CHECKOUT", help="also time the first index with an older checkout's code")
@@ -527,6 +557,12 @@ def main() -> None:
         s["first_index_peak_pss_mb"] = max(r["photosift"]["tree_peak_pss_mb"] for r in runs)
         if args.baseline:
             s["first_index_baseline_s"] = statistics.median(r["baseline"]["wall_s"] for r in runs)
+    if "cold" not in skip:
+        results["cold_search"] = row = cold_search(setup, work)
+        s["cold_search_s"] = row["photosift_s"]
+        s["cold_search_rss_mb"] = row["photosift_rss_mb"]
+        s["rclip_cold_search_s"] = row["rclip_s"]
+        s["rclip_cold_search_rss_mb"] = row["rclip_rss_mb"]
     if "ceiling" not in skip:
         results["ceiling"] = model_ceiling(setup)
         s["ceiling_images_per_s"] = results["ceiling"]["onnx_fp32_images_per_s"]
