@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)  # smoke tests
     parser.add_argument("--probe-startup", action="store_true", help=argparse.SUPPRESS)         # benchmarks
     parser.add_argument("--probe-scroll", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--probe-search", metavar="TEXT", help=argparse.SUPPRESS)
     args, qt_args = parser.parse_known_args(argv)
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Photosift")
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.probe_startup:
         from desktop_app.probe import StartupProbe
 
-        StartupProbe(window, args.probe_scroll)
+        StartupProbe(window, args.probe_scroll, args.probe_search)
     window.show()
     if first_run.needed(library) and not args.no_watch:
         window.show_first_run()

@@ -6,6 +6,9 @@ grid with rows, and when every visible thumbnail has been painted.
 --probe-scroll N then scrolls N pages, one per event-loop turn, with stat()
 calls on marker paths around it, so an strace of the process can count what
 the GUI thread itself read while scrolling. Then the app quits.
+--probe-search TEXT searches for TEXT at the first paint (as typing would,
+without the typing's 250 ms debounce) and prints the seconds since start at
+which the grid first paints the results. Then the app quits.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import time
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.grid.model import PhotoIdRole
+from desktop_app.grid.model import PhotoIdRole, ScoreRole
 
 
 def _since_start() -> float:
@@ -23,12 +26,14 @@ def _since_start() -> float:
 
 
 class StartupProbe(QObject):
-    def __init__(self, window, scroll_pages: int = 0):
+    def __init__(self, window, scroll_pages: int = 0, search: str | None = None):
         super().__init__(window)
         self.window = window
         self.scroll_pages = scroll_pages
+        self.search = search
         self.first_paint = None
         self.thumbs_painted = None
+        self.search_painted = None
         window.grid.viewport().installEventFilter(self)
 
     def _visible_loaded(self) -> bool:
@@ -52,6 +57,16 @@ class StartupProbe(QObject):
             if self.first_paint is None:
                 self.first_paint = _since_start()
                 print(f"first-paint {self.first_paint:.3f} rows {self.window.model.rowCount()}", flush=True)
+                if self.search:
+                    self.window.show_view("search", self.search)
+            if self.search:
+                model = self.window.model
+                if (self.search_painted is None and self.window._view[0] == "search" and model.rowCount()
+                        and model.index(0).data(ScoreRole) is not None):
+                    self.search_painted = _since_start()
+                    print(f"first-search-result {self.search_painted:.3f}", flush=True)
+                    QTimer.singleShot(0, QApplication.quit)
+                return False
             if self.thumbs_painted is None and self._visible_loaded():
                 self.thumbs_painted = _since_start()
                 print(f"thumbnails-painted {self.thumbs_painted:.3f}", flush=True)
