@@ -259,6 +259,7 @@ class Library:
             raise NoModel("no model is installed, so photos cannot be indexed yet: run `photosift models "
                           "download` (needs internet) or `photosift models import FILE --arch ARCH`")
         model = self.model(model_name)
+        model.load_image_tower()
         self.index(model_name)   # loaded (and reconciled) before the writer changes it
         pipeline = IndexingPipeline(
             self.db, _Serialized(model, self._model_lock), model_name, self._loaded_indexes,

@@ -215,6 +215,12 @@ class ClipModel:
         self._onnx = path
         return "onnx-int8" if path.name.endswith(".int8.onnx") else "onnx"
 
+    def load_image_tower(self) -> None:
+        """Open the image tower's session now (an indexing run calls this before its workers
+        start: opened mid-run, its parse buffers add to the pipeline's and raise the peak ~80 MB)."""
+        if self._onnx is not None:
+            self._visual_session()
+
     def _visual_session(self):
         if not isinstance(self._onnx, onnx_visual.OnnxVisual):
             with self._torch_lock:
