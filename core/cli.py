@@ -161,6 +161,12 @@ def cmd_models(args) -> int:
         elif args.action == "import":
             info = lib.models.import_file(args.file, args.arch, args.name)
             print(f"imported {info.name} ({info.arch})" + (" (active)" if info.active else ""))
+        elif args.action == "export":
+            from core.embedding import runtime_folder
+
+            folder = runtime_folder.export(lib.models, args.name, args.folder)
+            print(f"exported {args.name} to {folder}: copy it to a computer without torch and run "
+                  f"`photosift models import {folder}` there")
         elif args.action == "use":
             lib.models.use(args.name)
             pending = lib.status(index_health=False)["pending"]
@@ -293,10 +299,13 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--json", action="store_true")
     m = msub.add_parser("download", help="download pretrained weights (needs internet)")
     m.add_argument("name", nargs="?", help="model name (default: the recommended one)")
-    m = msub.add_parser("import", help="install a local weights file (offline)")
-    m.add_argument("file")
-    m.add_argument("--arch", required=True, help="open_clip architecture name, or a model config .json")
+    m = msub.add_parser("import", help="install a local weights file, or a model folder from `models export`")
+    m.add_argument("file", metavar="FILE_OR_FOLDER")
+    m.add_argument("--arch", help="open_clip architecture name, or a model config .json (for a weights file)")
     m.add_argument("--name", help="name to list it under (default: the file name)")
+    m = msub.add_parser("export", help="write a model as ONNX files, for a computer without torch")
+    m.add_argument("name")
+    m.add_argument("folder")
     m = msub.add_parser("use", help="switch the active model (re-embeds in the background)")
     m.add_argument("name")
     p.set_defaults(func=cmd_models)

@@ -17,8 +17,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
 
 from core.embedding import catalog
 from core.errors import PhotosiftError
+from core.embedding.runtime_folder import MANIFEST
 from desktop_app.roots import add_root
 from desktop_app.tasks import TaskRunner
+
+
+# Weights files, or the manifest of a model folder exported as ONNX files (all the CPU-only app can read).
+WEIGHTS_FILTER = f"Weights or exported model (*.safetensors *.pt *.pth *.bin {MANIFEST})"
 
 
 def cli_command(*args: str) -> tuple[str, list[str]]:
@@ -169,9 +174,11 @@ class ModelPage(QWizardPage):
             self.message.setText(output[-1] if output else f"the download stopped (exit code {code})")
 
     def _import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import model weights", "",
-                                              "Weights (*.safetensors *.pt *.pth *.bin)")
+        path, _ = QFileDialog.getOpenFileName(self, "Import model weights", "", WEIGHTS_FILTER)
         if not path:
+            return
+        if path.endswith(MANIFEST):   # a folder from `photosift models export`: no architecture to ask for
+            self.import_file(path, None)
             return
         name, ok = QInputDialog.getItem(self, "Model architecture", "open_clip architecture of this file:",
                                         sorted({m.arch for m in catalog.CATALOG}), 0, True)

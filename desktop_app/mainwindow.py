@@ -439,15 +439,19 @@ class MainWindow(QMainWindow):
             self._fill_sidebar()
 
     def _import_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import model weights", "",
-                                              "Weights (*.safetensors *.pt *.pth *.bin)")
+        from core.embedding.runtime_folder import MANIFEST
+        from desktop_app.first_run import WEIGHTS_FILTER
+
+        path, _ = QFileDialog.getOpenFileName(self, "Import model weights", "", WEIGHTS_FILTER)
         if not path:
             return
-        arch, ok = QInputDialog.getText(self, "Model architecture",
-                                        "open_clip architecture name (e.g. ViT-B-32-256) or a config .json path:",
-                                        text="ViT-B-32-256")
-        if not ok or not arch:
-            return
+        arch = None   # an exported model folder says what it is
+        if not path.endswith(MANIFEST):
+            arch, ok = QInputDialog.getText(self, "Model architecture",
+                                            "open_clip architecture name (e.g. ViT-B-32-256) or a config .json path:",
+                                            text="ViT-B-32-256")
+            if not ok or not arch:
+                return
         self.status.setText(f"importing {os.path.basename(path)}…")
 
         def done(info):

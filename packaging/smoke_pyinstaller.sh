@@ -3,6 +3,9 @@
 # the CLI (--cli) imports the test model, indexes generated photos and searches, all inside
 # a network namespace with no network; then the window opens (Xvfb when installed).
 #   bash packaging/smoke_pyinstaller.sh [WORKDIR]
+#   PHOTOSIFT_BUNDLE=cpu bash packaging/smoke_pyinstaller.sh [WORKDIR]   # the CPU-only app, no torch:
+#     the test model is exported as ONNX files by this checkout (`models export`), and the bundle
+#     imports that folder.
 # Uses .venv if present (pip installs pyinstaller into it), else makes a build venv.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +23,9 @@ echo "built in $(( $(date +%s) - start )) s: $(du -sh "$work/dist/photosift" | c
 ($(du -sh "$work/dist/photosift/_internal/nvidia" 2>/dev/null | cut -f1 || echo 0) of it NVIDIA CUDA libraries)"
 if find "$work/dist/photosift" \( -name '*.safetensors' -o -name '*.pt' -o -name '*.pth' \) | grep -q .; then
     echo "the bundle must not contain model weights"; exit 1; fi
+if [ "${PHOTOSIFT_BUNDLE:-}" = cpu ] && find "$work/dist/photosift/_internal" -maxdepth 1 \
+        \( -name 'torch*' -o -name 'nvidia' -o -name 'open_clip*' \) | grep -q .; then
+    echo "the CPU bundle must not contain torch, CUDA or open_clip"; exit 1; fi
 cd "$work"
 "$py" - "$repo/tests/data" "$work/photos" <<'PY'
 import sys
@@ -31,8 +37,17 @@ offline=""
 if command -v unshare >/dev/null && unshare -rn true 2>/dev/null; then offline="unshare -rn"; fi
 lib="$work/library"
 $offline "$app" --cli --help >/dev/null
-$offline "$app" --cli --library "$lib" models import "$repo/tests/data/tiny_clip/photosift-tiny.safetensors" \
-    --arch "$repo/tests/data/tiny_clip/photosift-tiny.json" --name tiny
+if [ "${PHOTOSIFT_BUNDLE:-}" = cpu ]; then
+    # No torch in the bundle: the model comes as ONNX files from a Photosift that has it.
+    "$py" -m core.cli --library "$work/export-library" models import \
+        "$repo/tests/data/tiny_clip/photosift-tiny.safetensors" --arch "$repo/tests/data/tiny_clip/photosift-tiny.json" \
+        --name tiny >/dev/null
+    (cd "$repo" && "$py" -m core.cli --library "$work/export-library" models export tiny "$work/export")
+    $offline "$app" --cli --library "$lib" models import "$work/export/tiny"
+else
+    $offline "$app" --cli --library "$lib" models import "$repo/tests/data/tiny_clip/photosift-tiny.safetensors" \
+        --arch "$repo/tests/data/tiny_clip/photosift-tiny.json" --name tiny
+fi
 $offline "$app" --cli --library "$lib" index "$work/photos" -q
 top=$($offline "$app" --cli --library "$lib" search a red circle --top 1 --json | "$py" -c \
     'import json,sys; print(json.load(sys.stdin)[0]["path"])')

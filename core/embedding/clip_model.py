@@ -86,6 +86,10 @@ class ClipModel:
             self._describe(record)
             self.backend = self._open_onnx(path)
         else:
+            if spec.weights_path.endswith("photosift-model.json"):
+                raise ModelError(f"{spec.name} was installed as ONNX files, which run on the CPU only: "
+                                 f"set `photosift config device cpu` and `photosift config backend onnx`, "
+                                 f"or import its weights file")
             self._load_torch(skip_visual=False)
             if self.backend != "torch":
                 self._export_text()
@@ -95,8 +99,13 @@ class ClipModel:
     # -- loading ---------------------------------------------------------
     def _load_torch(self, skip_visual: bool) -> None:
         """open_clip's model; without its image tower when ONNX Runtime has that."""
-        import open_clip
-        import torch
+        try:
+            import open_clip
+            import torch
+        except ImportError:
+            raise ModelError("reading model weights needs torch and open_clip, which this installation does "
+                             "not have (the CPU-only app): on a computer with the full Photosift, run "
+                             "`photosift models export NAME FOLDER`, then import that folder here") from None
 
         if self._threads:
             torch.set_num_threads(self._threads)

@@ -94,6 +94,15 @@ class ModelStore:
         return self.spec(name)
 
     # -- changes ---------------------------------------------------------
+    @staticmethod
+    def slug(name: str) -> str:
+        """The folder name of a model under the library's models folder."""
+        return _slug(name)
+
+    def register(self, *args, **kwargs) -> None:
+        """Record an installed model (for core.embedding.runtime_folder)."""
+        self._register(*args, **kwargs)
+
     def _register(self, name: str, arch: str, weights_path: pathlib.Path, config_json: str | None,
                   source: str, pretrained: str | None = None) -> None:
         self._db.write(
@@ -147,8 +156,16 @@ class ModelStore:
         ClipModel(spec, device="cpu", backend=self._settings.get("backend") if on_cpu else "torch",
                   derived_dir=self.derived_dir(name) if on_cpu else None)
 
-    def import_file(self, file: str | os.PathLike, arch: str, name: str | None = None) -> ModelInfo:
-        """Install a local checkpoint (air-gapped users); verified by loading it."""
+    def import_file(self, file: str | os.PathLike, arch: str | None, name: str | None = None) -> ModelInfo:
+        """Install a local checkpoint (air-gapped users), verified by loading it; or a runtime
+        folder exported by `photosift models export`, which needs no torch."""
+        from core.embedding import runtime_folder
+
+        if runtime_folder.is_folder(file):
+            name = runtime_folder.install(self, file, name)
+            return next(m for m in self.list() if m.name == name)
+        if not arch:
+            raise ModelError("importing a weights file needs its architecture: --arch NAME (or a config .json)")
         src = pathlib.Path(file).expanduser()
         if not src.is_file():
             raise ModelError(f"weights file not found: {src}")

@@ -31,7 +31,7 @@ TOKENS = "text-token-embedding.npy"
 FORMAT = 3   # of the exported graph and its files; a change re-exports
 
 
-def _stamp(weights_path: str) -> dict:
+def stamp(weights_path: str) -> dict:
     return dict(weights_stamp(weights_path), text_format=FORMAT)
 
 
@@ -107,9 +107,9 @@ def supported(model) -> str | None:
 
 def build(model, tokenizer, weights_path: str, folder: pathlib.Path) -> pathlib.Path | None:
     """Export the text tower (first time only); None, with the reason logged, if it cannot be."""
-    stamp = _stamp(weights_path)
+    record_stamp = stamp(weights_path)
     path = pathlib.Path(folder) / FILE
-    if fresh_record(path, stamp) is not None:
+    if fresh_record(path, record_stamp) is not None:
         return path
     spec = describe_tokenizer(tokenizer)
     why = supported(model) or (None if spec else "its tokenizer is not CLIP's byte-pair tokenizer")
@@ -133,7 +133,7 @@ def build(model, tokenizer, weights_path: str, folder: pathlib.Path) -> pathlib.
     example = (model.token_embedding(tokens).float(), tokens.argmax(dim=-1))
     export(_tower(model).eval(), example, path, ("embedded", "eot"), "embedding",
            input_axes={"embedded": {0: "batch", 1: "length"}, "eot": {0: "batch"}})
-    sidecar(path).write_text(json.dumps(dict(stamp, tokenizer=spec, vocab=VOCAB_NAME, tokens=TOKENS)))
+    sidecar(path).write_text(json.dumps(dict(record_stamp, tokenizer=spec, vocab=VOCAB_NAME, tokens=TOKENS)))
 
     return path
 
@@ -142,11 +142,11 @@ def ready(folder: pathlib.Path | None, weights_path: str) -> tuple[pathlib.Path,
     if folder is None:
         return None
     try:
-        stamp = _stamp(weights_path)
+        record_stamp = stamp(weights_path)
     except OSError:
         return None
     path = pathlib.Path(folder) / FILE
-    record = fresh_record(path, stamp)
+    record = fresh_record(path, record_stamp)
     if record is None or not all((pathlib.Path(folder) / record.get(k, "-")).is_file() for k in ("vocab", "tokens")):
         return None
     return path, record
