@@ -11,19 +11,15 @@ import os
 import sys
 
 from PySide6.QtCore import QProcess, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
                                QListWidget, QMessageBox, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWizard, QWizardPage)
 
 from core.embedding import catalog
 from core.errors import PhotosiftError
-from core.embedding.runtime_folder import MANIFEST
+from desktop_app import model_import
 from desktop_app.roots import add_root
 from desktop_app.tasks import TaskRunner
-
-
-# Weights files, or the manifest of a model folder exported as ONNX files (all the CPU-only app can read).
-WEIGHTS_FILTER = f"Weights or exported model (*.safetensors *.pt *.pth *.bin {MANIFEST})"
 
 
 def cli_command(*args: str) -> tuple[str, list[str]]:
@@ -174,18 +170,11 @@ class ModelPage(QWizardPage):
             self.message.setText(output[-1] if output else f"the download stopped (exit code {code})")
 
     def _import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import model weights", "", WEIGHTS_FILTER)
-        if not path:
-            return
-        if path.endswith(MANIFEST):   # a folder from `photosift models export`: no architecture to ask for
-            self.import_file(path, None)
-            return
-        name, ok = QInputDialog.getItem(self, "Model architecture", "open_clip architecture of this file:",
-                                        sorted({m.arch for m in catalog.CATALOG}), 0, True)
-        if ok and name:
-            self.import_file(path, name)
+        chosen = model_import.choose(self)
+        if chosen:
+            self.import_file(*chosen)
 
-    def import_file(self, path: str, arch: str) -> None:
+    def import_file(self, path: str, arch: str | None) -> None:
         """Copy and check the weights in the background: a 600 MB copy and torch's
         import take seconds the window must not freeze for."""
         self.download.setEnabled(False)

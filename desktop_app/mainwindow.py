@@ -7,9 +7,9 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QInputDialog, QLabel, QLineEdit, QListView, QListWidget,
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QListView, QListWidget,
                                QListWidgetItem, QMainWindow, QMenu, QMessageBox, QPushButton, QSlider,
                                QSplitter, QToolBar)
 
@@ -19,7 +19,8 @@ from desktop_app.filters import FilterBar
 from desktop_app.roots import add_root
 from desktop_app.bridge import IndexingBridge
 from desktop_app.grid.delegate import ThumbnailDelegate
-from desktop_app.grid.model import PathRole, PhotoGridModel, PhotoIdRole
+from desktop_app.grid.model import PathRole, PhotoGridModel
+from desktop_app.grid.place import PlaceKeeper
 from desktop_app.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -49,11 +50,7 @@ class MainWindow(QMainWindow):
         self.grid.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.grid.setLayoutMode(QListView.LayoutMode.Batched)
         self.grid.setBatchSize(2000)   # a 100k grid lays out in ~50 steps of a few ms
-        self._reanchor = QTimer(self, interval=0)   # see _update_in_place
-        self._reanchor.timeout.connect(self._restore_anchor)
-        self._anchor = None
-        self._anchored_at = -1
-        self._anchor_tries = 0
+        self.place = PlaceKeeper(self.grid, self.model, self)
         self.delegate = ThumbnailDelegate(self.grid)
         self.grid.setItemDelegate(self.delegate)
         self.grid.setModel(self.model)
@@ -198,7 +195,7 @@ class MainWindow(QMainWindow):
             if generation != self._generation:   # a newer query superseded this one
                 return
             if refresh:
-                self._update_in_place(rows)
+                self.place.update(rows)
             else:
                 self.model.set_rows(rows)
                 self.grid.scrollToTop()
@@ -211,43 +208,8 @@ class MainWindow(QMainWindow):
 
         self.tasks.run(func, done, failed, lane="search" if kind in ("search", "similar") else "views")
 
-    def _update_in_place(self, rows) -> None:
-        # At the very top, new photos show up above; scrolled down, the user's place holds.
-        # The photo kept at the top is the one the user last scrolled to: while they
-        # have not scrolled since, it stays the anchor through many updates.
-        value = self.grid.verticalScrollBar().value()
-        if value == 0:
-            anchor = None
-        elif self._anchor is not None and value == self._anchored_at:
-            anchor = self._anchor
-        else:
-            anchor = self.first_visible_photo()
-        self.model.update_rows(rows)
-        if anchor is None or self.model.row_of(anchor) is None:
-            return
-        # The view lays rows out again in batches (a 100k grid in one pass would
-        # freeze the window); the anchor goes back to the top once its batch is
-        # laid out, and the viewport is not repainted in between.
-        self._anchor = anchor
-        self._anchor_tries = 0
-        self.grid.viewport().setUpdatesEnabled(False)
-        self._reanchor.start()
-
-    def _restore_anchor(self) -> None:
-        row = self.model.row_of(self._anchor)
-        self._anchor_tries += 1
-        laid_out = row is not None and self.grid.visualRect(self.model.index(row)).isValid()
-        if not laid_out and row is not None and self._anchor_tries < 1000:
-            return
-        self._reanchor.stop()
-        if row is not None:
-            self.grid.scrollTo(self.model.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
-        self._anchored_at = self.grid.verticalScrollBar().value()
-        self.grid.viewport().setUpdatesEnabled(True)
-
     def first_visible_photo(self) -> int | None:
-        index = self.grid.indexAt(QPoint(self.grid.spacing() + 2, self.grid.spacing() + 2))
-        return index.data(PhotoIdRole) if index.isValid() else None
+        return self.place.first_visible_photo()
 
     def _refresh_view(self) -> None:
         """Filters changed: show the same view again through them."""
@@ -439,19 +401,12 @@ class MainWindow(QMainWindow):
             self._fill_sidebar()
 
     def _import_model(self) -> None:
-        from core.embedding.runtime_folder import MANIFEST
-        from desktop_app.first_run import WEIGHTS_FILTER
+        from desktop_app import model_import
 
-        path, _ = QFileDialog.getOpenFileName(self, "Import model weights", "", WEIGHTS_FILTER)
-        if not path:
+        chosen = model_import.choose(self)
+        if not chosen:
             return
-        arch = None   # an exported model folder says what it is
-        if not path.endswith(MANIFEST):
-            arch, ok = QInputDialog.getText(self, "Model architecture",
-                                            "open_clip architecture name (e.g. ViT-B-32-256) or a config .json path:",
-                                            text="ViT-B-32-256")
-            if not ok or not arch:
-                return
+        path, arch = chosen
         self.status.setText(f"importing {os.path.basename(path)}…")
 
         def done(info):

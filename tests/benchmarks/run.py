@@ -178,50 +178,6 @@ def photosift_index(setup: dict, work: pathlib.Path, auto_tag: bool = False) -> 
     return {"wall_s": wall, "images_per_s": 200 / wall, "peak_rss_mb": rss, "tree_peak_pss_mb": LAST_TREE_PEAK_MB[0]}
 
 
-def first_index_corpus(work: pathlib.Path, count: int) -> pathlib.Path:
-    corpus = work / f"corpus-{count}"
-    if not corpus.exists():
-        log(f"building the {count}-photo 12 MP corpus for the first-index comparison")
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus) + ".part", "--count", str(count), "--nested"],
-                       check=True, stdout=subprocess.DEVNULL)
-        os.replace(str(corpus) + ".part", corpus)
-    return corpus
-
-
-def photosift_first_index(setup: dict, work: pathlib.Path, corpus: pathlib.Path, code: pathlib.Path = REPO) -> dict:
-    """A new user's first `photosift index`, timed whole: a fresh library with the model just
-    imported (so the ONNX export happens now), empty caches, default settings (tagging on)."""
-    lib = work / "first-library"
-    cache = work / "first-cache"
-    for folder in (lib, cache):
-        shutil.rmtree(folder, ignore_errors=True)
-    cache.mkdir()
-    env = dict(os.environ, XDG_CACHE_HOME=str(cache))
-    cli = [sys.executable, "-m", "core.cli", "--library", str(lib)]
-    subprocess.run(cli + ["models", "import", str(setup["weights"]), "--arch", ARCH], check=True, cwd=code,
-                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    count = sum(1 for _ in corpus.rglob("*.jpg"))
-    wall, rss, out = run_measured(cli + ["index", str(corpus), "--json"], env=env, cwd=code)
-    summary = json.loads(out)
-    assert summary["embedded"] == count and summary["failed"] == 0, summary
-    return {"wall_s": wall, "images_per_s": count / wall, "peak_rss_mb": rss,
-            "tree_peak_pss_mb": LAST_TREE_PEAK_MB[0], "photos": count}
-
-
-def rclip_first_index(setup: dict, work: pathlib.Path, corpus: pathlib.Path) -> dict:
-    """rclip's first run on the same folder: a fresh database, empty caches (its model files staged)."""
-    for name in ("db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"):
-        (setup["datadir"] / name).unlink(missing_ok=True)
-    cache = work / "first-cache-rclip"
-    shutil.rmtree(cache, ignore_errors=True)
-    cache.mkdir()
-    env = dict(os.environ, RCLIP_DATADIR=str(setup["datadir"]), HF_HUB_OFFLINE="1", XDG_CACHE_HOME=str(cache))
-    count = sum(1 for _ in corpus.rglob("*.jpg"))
-    wall, rss, out = run_measured([str(setup["rclip"]), "-t", "1", "-f", "a photo"], env=env, cwd=corpus)
-    assert out.strip(), "rclip returned no result"
-    return {"wall_s": wall, "images_per_s": count / wall, "peak_rss_mb": rss, "photos": count}
-
-
 def rclip_index(setup: dict) -> dict:
     for name in ("db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"):
         (setup["datadir"] / name).unlink(missing_ok=True)
@@ -285,34 +241,6 @@ def model_ceiling(setup: dict, batch: int = 16, reps: int = 6) -> dict:
         torch_rate = batch * (reps // 2) / (time.perf_counter() - start)
     return {"onnx_fp32_images_per_s": ort_rate, "torch_fp32_images_per_s": torch_rate, "batch": batch,
             "onnx_int8_images_per_s": int8_rate, "int8_min_cosine_vs_fp32_on_32_photos": agreement}
-
-
-# -- a cold command-line search ---------------------------------------------
-def cold_search(setup: dict, work: pathlib.Path, rounds: int = 5) -> dict:
-    """`photosift search` against `rclip -n` on the same 200 photos, each a new process, interleaved.
-
-    Both are indexed first (not timed); Photosift's first search after an
-    upgrade may export the text tower, so one untimed search comes first.
-    """
-    lib = work / "search-library"
-    if not lib.exists():
-        photosift_index(setup, work)
-        shutil.copytree(work / "run-library", lib)
-    rclip_index(setup)
-    query = "a beach at sunset"
-    cli = [sys.executable, "-m", "core.cli", "--library", str(lib), "search", query, "--top", "5"]
-    subprocess.run(cli, check=True, cwd=REPO, capture_output=True)
-    env = dict(os.environ, RCLIP_DATADIR=str(setup["datadir"]), HF_HUB_OFFLINE="1")
-    ours, theirs = [], []
-    for _ in range(rounds):
-        wall, rss, out = run_measured(cli, cwd=REPO)
-        assert len(out.strip().splitlines()) == 5, out
-        ours.append((wall, rss))
-        wall, rss, out = run_measured([str(setup["rclip"]), "-n", "-t", "5", query], env=env, cwd=setup["corpus"])
-        theirs.append((wall, rss))
-    return {"photosift_s": statistics.median(w for w, _ in ours), "photosift_rss_mb": max(r for _, r in ours),
-            "rclip_s": statistics.median(w for w, _ in theirs), "rclip_rss_mb": max(r for _, r in theirs),
-            "rounds": rounds}
 
 
 # -- search at scale -------------------------------------------------------
@@ -536,6 +464,8 @@ def main() -> None:
         s["rclip_peak_rss_mb"] = max(r["rclip"]["peak_rss_mb"] for r in runs)
         s["photosift_with_first_tagging_wall_s"] = tagged["wall_s"]
         s["tree_peak_pss_mb"] = max(r["photosift"]["tree_peak_pss_mb"] for r in runs)
+    from tests.benchmarks.new_user import cold_search, first_index_corpus, photosift_first_index, rclip_first_index
+
     if "first" not in skip:
         corpus = first_index_corpus(work, args.first_count)
         runs = []

@@ -1,4 +1,4 @@
-"""Camera-like photo files for tests and benchmarks, made here without ../shared.
+"""Camera-like photo files for tests and benchmarks, made by the project itself.
 
 Each file is a shape picture (shapes.py) scaled to camera size with sensor-like
 noise, saved as a JPEG with the EXIF a phone writes: make, model, date taken,

@@ -78,11 +78,16 @@ def test_nothing_is_embedded_while_paused_not_even_by_reconcile(library, tmp_pat
         thread.join(timeout=10)
 
 
-def test_a_pause_mid_scan_stops_it_and_resume_finishes_the_work(library, tmp_path):
-    photos = tmp_path / "photos"
-    truth = shapes.write_folder(photos, per_combo=10, size=640)
-    library.add_root(photos)
+def _seconds_of_work(library, tmp_path) -> dict:
+    """200 photos of 640 px on one decode worker: a scan long enough to interrupt."""
+    truth = shapes.write_folder(tmp_path / "photos", per_combo=10, size=640)
+    library.add_root(tmp_path / "photos")
     library.settings.set("decode_workers", 1)
+    return truth
+
+
+def test_a_pause_mid_scan_stops_it_and_resume_finishes_the_work(library, tmp_path):
+    truth = _seconds_of_work(library, tmp_path)
     watcher = Watcher(library, reconcile_s=3600, on_progress=lambda p: watcher.pause())
     thread = _run(watcher)
     try:
@@ -125,10 +130,7 @@ def test_a_root_added_by_another_process_is_watched_and_indexed(library, tmp_pat
 
 
 def test_stop_interrupts_a_scan_and_leaves_a_consistent_library(library, tmp_path):
-    photos = tmp_path / "photos"
-    truth = shapes.write_folder(photos, per_combo=10, size=640)
-    library.add_root(photos)
-    library.settings.set("decode_workers", 1)
+    truth = _seconds_of_work(library, tmp_path)
     watcher = Watcher(library, reconcile_s=3600, on_progress=lambda p: watcher.stop())
     thread = _run(watcher)
     thread.join(timeout=60)
