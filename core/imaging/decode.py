@@ -104,10 +104,3 @@ def decode_bytes(data: bytes, name: str, min_side: int = 320,
     except MemoryError:
         raise DecodeError("not enough memory to decode this image") from None
     return Decoded(img, width, height, meta)
-
-
-def decode_file(path: str, min_side: int = 320, max_pixels: int = DEFAULT_MAX_PIXELS) -> Decoded:
-    """Decode a photo from disk, read-only. Raises OSError if it cannot be read."""
-    with open(path, "rb") as fh:
-        data = fh.read()
-    return decode_bytes(data, path, min_side, max_pixels)

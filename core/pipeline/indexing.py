@@ -89,11 +89,6 @@ class IndexingPipeline:
         self.errors: list[tuple[str, str]] = []
         self.skipped: list[tuple[str, str]] = []
 
-    @property
-    def changed_ids(self) -> list[int]:
-        """Photos that got a new vector in this run."""
-        return self._writer.changed_ids
-
     # -- dispatcher thread: routes what the workers hand back --------------
     def _dispatch(self, jobs: list, to_embed: queue.Queue, to_write: queue.Queue) -> None:
         try:

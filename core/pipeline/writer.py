@@ -45,8 +45,6 @@ class PhotoWriter:
         self._seq = db.scalar("SELECT COALESCE(MAX(seq), 0) FROM embeddings") or 0
         self._adds: list[tuple[str, int, np.ndarray]] = []        # (model, photo id, vector)
         self._removals: list[tuple[str | None, int]] = []         # (model or None for all, photo id)
-        self.changed_ids: list[int] = []
-        self.removed_ids: list[int] = []
 
     @contextlib.contextmanager
     def batch(self):
@@ -61,7 +59,6 @@ class PhotoWriter:
             raise
         finally:
             self._adds, self._removals = [], []
-        self.removed_ids.extend(pid for _, pid in removals)
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -120,7 +117,6 @@ class PhotoWriter:
         """Queue for automatic tagging in the same transaction: a run stopped before
         its tagging (killed, paused, quit) leaves the photo queued, not untagged for good."""
         conn.execute("INSERT OR IGNORE INTO untagged(photo_id) VALUES (?)", (photo_id,))
-        self.changed_ids.append(photo_id)
 
     # -- outcomes --------------------------------------------------------
     def embedded(self, job, content_hash: str, meta: dict, vector: np.ndarray) -> None:

@@ -63,6 +63,7 @@ class Watcher:
         self._need_full = False
         self.idle = threading.Event()              # set whenever no scan is in flight
         self.idle.set()
+        self.watching = threading.Event()          # set once file events are being received
         self._started = False
 
     # -- control (any thread) -----------------------------------------------
@@ -97,6 +98,7 @@ class Watcher:
         self._sync_roots(initial=True)
         self._observer.start()
         self._started = True
+        self.watching.set()
 
     def watch(self, folder: str) -> None:
         """Follow a root (perhaps added while running) and index it now."""

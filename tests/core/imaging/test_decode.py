@@ -3,7 +3,7 @@ import io
 import pytest
 from PIL import Image
 
-from core.imaging.decode import DecodeError, decode_bytes, decode_file
+from core.imaging.decode import DecodeError, decode_bytes
 
 
 def _jpeg(size=(1600, 1200), orientation=None, colour=(200, 30, 30)) -> bytes:
@@ -55,7 +55,7 @@ def test_decompression_bomb_is_refused(tmp_path):
     path = tmp_path / "bomb.png"
     img.save(path)
     with pytest.raises(DecodeError, match="too large"):
-        decode_file(str(path), max_pixels=100_000_000)
+        decode_bytes(path.read_bytes(), str(path), max_pixels=100_000_000)
 
 
 def test_png_transparency_becomes_white():
@@ -82,7 +82,7 @@ def test_heic_is_decoded(tmp_path):
     heif = pillow_heif.from_pillow(img)
     path = tmp_path / "phone.heic"
     heif.save(str(path), quality=90)
-    decoded = decode_file(str(path), min_side=100)
+    decoded = decode_bytes(path.read_bytes(), str(path), min_side=100)
     assert (decoded.width, decoded.height) == (640, 480)
     w, h = decoded.image.size
     r, g, b = decoded.image.getpixel((w // 2, h // 2))
@@ -111,6 +111,6 @@ def test_dng_raw_is_decoded(tmp_path):
     writer = pidng.RAW2DNG()
     writer.options(tags, path="", compress=False)
     writer.convert(bayer, filename=str(tmp_path / "camera"))
-    decoded = decode_file(str(tmp_path / "camera.dng"), min_side=64)
+    decoded = decode_bytes((tmp_path / "camera.dng").read_bytes(), str(tmp_path / "camera.dng"), min_side=64)
     assert decoded.image.mode == "RGB"
     assert min(decoded.image.size) >= 64

@@ -68,6 +68,7 @@ def test_nothing_is_embedded_while_paused_not_even_by_reconcile(library, tmp_pat
     watcher.pause()
     thread = _run(watcher)
     try:
+        assert watcher.watching.wait(30)
         shapes.render(shapes.Scene("cross", "purple", "white"), 160, random.Random(2)).save(photos / "new.png")
         assert _wait_for(lambda: watcher.coalescer.pending() > 0)   # the event arrived, and waits
         assert not _wait_for(lambda: _embedded(library) > 0, timeout=1.5)
