@@ -8,6 +8,9 @@ width 64, context 16) on procedurally drawn shapes with generated captions.
 
     python tests/data/make_tiny_model.py [--steps 2000] [--out tests/data/tiny_clip]
 
+`--config FILE.json` trains another architecture of this kind the same way
+(tests/benchmarks/cross_modal.py trains a 512-d variant with it).
+
 About 5 minutes on 2 CPU cores. Weights are stored as fp16 safetensors to keep
 the fixture small; the loader widens them to fp32.
 """
@@ -76,23 +79,28 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--samples", type=int, default=30000)
     parser.add_argument("--out", type=pathlib.Path, default=HERE / "tiny_clip")
+    parser.add_argument("--config", type=pathlib.Path, default=HERE / "tiny_clip" / f"{ARCH}.json",
+                        help="open_clip model config; the architecture is named after the file")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lr", type=float, default=1e-3)
     args = parser.parse_args()
+    arch = args.config.stem
 
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    open_clip.add_model_config(HERE / "tiny_clip" / f"{ARCH}.json")
-    model, _, preprocess = open_clip.create_model_and_transforms(ARCH)
-    tokenizer = open_clip.get_tokenizer(ARCH)
+    open_clip.add_model_config(args.config)
+    model, _, preprocess = open_clip.create_model_and_transforms(arch)
+    tokenizer = open_clip.get_tokenizer(arch)
 
     t0 = time.time()
-    _, images, tokens, image_attrs, caption_attrs = build_set(args.samples, 0, preprocess, tokenizer)
+    _, images, tokens, image_attrs, caption_attrs = build_set(args.samples, args.seed, preprocess, tokenizer)
     print(f"rendered {len(images)} samples in {time.time() - t0:.0f}s", flush=True)
 
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05)
     warmup = 100
     schedule = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps))))
-    gen = torch.Generator().manual_seed(0)
+    gen = torch.Generator().manual_seed(args.seed)
     model.train()
     t0 = time.time()
     for step in range(args.steps):
@@ -117,8 +125,8 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().half().contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(args.out / f"{ARCH}.safetensors"), metadata={"arch": ARCH})
-    print(f"wrote {args.out / (ARCH + '.safetensors')}")
+    save_file(state, str(args.out / f"{arch}.safetensors"), metadata={"arch": arch})
+    print(f"wrote {args.out / (arch + '.safetensors')}")
 
 
 if __name__ == "__main__":
