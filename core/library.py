@@ -22,6 +22,7 @@ from core.errors import NoModel, PhotosiftError
 from core.imaging.thumbnails import ThumbnailCache
 from core.index.vector_index import VectorIndex, decode_vector
 from core.paths import LibraryPaths, db_path, default_library_dir, is_within
+from core.pipeline.writer import replace_skipped
 from core.scanning.planner import Job, Plan, Planner, Root
 from core.search import engine
 from core.search.query import SearchQuery, parse
@@ -197,7 +198,7 @@ class Library:
                 conn.execute("UPDATE roots SET online = ?, last_scan_at = COALESCE(?, last_scan_at) WHERE id = ?",
                              (int(online), dt.datetime.now().isoformat(timespec="seconds") if online else None,
                               root.id))
-            self._record_skipped(conn, plan)
+            replace_skipped(conn, plan)
         for folder in plan.offline_roots:
             log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
         counts, errors, skipped = self._run_plan(plan, model_name, on_progress, cancel)
@@ -211,24 +212,6 @@ class Library:
             failed=counts.failed, skipped_failed=plan.skipped_failed, offline_roots=tuple(plan.offline_roots),
             errors=tuple(f"{p}: {why}" for p, why in errors), skipped_files=tuple(skipped), seconds=seconds,
             embedded=counts.embedded)
-
-    @staticmethod
-    def _record_skipped(conn, plan: Plan) -> None:
-        """Replace what the scanned scopes had listed as skipped with what this scan found."""
-        from core.pipeline.writer import record_skipped
-
-        for root_id, path in plan.scanned:
-            if path is None:
-                conn.execute("DELETE FROM skipped WHERE root_id = ?", (root_id,))
-            else:
-                key = db_path(path)
-                conn.execute("DELETE FROM skipped WHERE path = ? OR (path >= ? AND path < ?)",
-                             (key, key + "/", key + "0"))
-        by_root: dict[int, list] = {}
-        for path, why, root_id in plan.skipped:
-            by_root.setdefault(root_id, []).append((path, why))
-        for root_id, entries in by_root.items():
-            record_skipped(conn, entries, root_id)
 
     def tag_pending(self, cancel: threading.Event | None = None) -> None:
         """Tag the photos queued for it (new and changed ones), if auto_tag is on."""

@@ -86,7 +86,9 @@ class ClipModel:
             self._describe(record)
             self.backend = self._open_onnx(path)
         else:
-            if spec.weights_path.endswith("photosift-model.json"):
+            from core.embedding.runtime_folder import MANIFEST
+
+            if spec.weights_path.endswith(MANIFEST):
                 raise ModelError(f"{spec.name} was installed as ONNX files, which run on the CPU only: "
                                  f"set `photosift config device cpu` and `photosift config backend onnx`, "
                                  f"or import its weights file")

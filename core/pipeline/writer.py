@@ -194,6 +194,21 @@ class PhotoWriter:
         return len(ids)
 
 
+def replace_skipped(conn, plan) -> None:
+    """Replace what a plan's scanned scopes had listed as skipped with what its walk found."""
+    for root_id, path in plan.scanned:
+        if path is None:
+            conn.execute("DELETE FROM skipped WHERE root_id = ?", (root_id,))
+        else:
+            key = db_path(path)
+            conn.execute("DELETE FROM skipped WHERE path = ? OR (path >= ? AND path < ?)", (key, key + "/", key + "0"))
+    by_root: dict[int, list] = {}
+    for path, why, root_id in plan.skipped:
+        by_root.setdefault(root_id, []).append((path, why))
+    for root_id, entries in by_root.items():
+        record_skipped(conn, entries, root_id)
+
+
 def record_skipped(conn, entries, root_id: int | None) -> None:
     """Remember files that are not photos (devices, FIFOs, link loops), with why, for `status`."""
     now = _now()
