@@ -82,6 +82,7 @@ def cmd_status(args) -> int:
     if status["index"]:
         idx = status["index"]
         print(f"index: {idx['live']} vectors, {idx['state']}{'' if idx['in_sync'] else ', OUT OF SYNC'}")
+        print(f"search: {idx['search']}")
     if status["failures"]:
         print(f"failed to index ({status['failed']}; retried when they change):")
         for failure in status["failures"][:10]:
@@ -96,7 +97,7 @@ def cmd_status(args) -> int:
 def _query(args, like: tuple[str, ...] = ()) -> SearchQuery:
     return SearchQuery(text=" ".join(getattr(args, "text", None) or []), negatives=tuple(args.negatives or ()),
                        like=tuple(getattr(args, "like", None) or ()) + like, after=args.after, before=args.before,
-                       folder=args.folder, top=args.top)
+                       folder=args.folder, person=args.person, top=args.top)
 
 
 def cmd_search(args) -> int:
@@ -276,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--after", type=_date, metavar="DATE", help="taken on or after (YYYY-MM-DD)")
         p.add_argument("--before", type=_date, metavar="DATE", help="taken before (a full day is included)")
         p.add_argument("--folder", metavar="PATH", help="only photos inside this folder")
+        p.add_argument("--person", metavar="NAME", help="only photos this person is in (a name or #ID)")
         p.add_argument("--json", action="store_true", help="a JSON array, best first")
 
     p = sub.add_parser("search", help="find photos by description")
@@ -326,9 +328,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("path")
     p.set_defaults(func=cmd_roots)
 
-    from core import cli_organize
+    from core import cli_organize, cli_people
 
     cli_organize.add_parsers(sub)
+    cli_people.add_parsers(sub)
     _json_after_the_action(parser)
     return parser
 

@@ -47,6 +47,13 @@ class Library:
         self._organizer = None
         self._pools: dict = {}                      # DecodePool by purpose, kept a while
         self._pool_timer: threading.Timer | None = None
+        self._faces_warned = False
+
+    @property
+    def people(self):
+        from core.people.people import People
+
+        return People(self.db)
 
     @property
     def organizer(self):
@@ -65,7 +72,7 @@ class Library:
                 pool.close()
             self._pools.clear()
             for index in self._indexes.values():
-                index.save_if_dirty()
+                index.close()
         self.db.close()
 
     def __enter__(self):
@@ -147,9 +154,11 @@ class Library:
         return images
 
     def warm_up(self) -> None:
-        """Load the serving model's text side now, so the first search is not the one that waits."""
-        model = self.model(self.serving_model_name())
+        """Load the serving model's text side and vectors now, so the first search is not the one that waits."""
+        serving = self.serving_model_name()
+        model = self.model(serving)
         model.embed_text("a photo")
+        self.index(serving)
         gc.freeze()   # as in model(): keep torch's object graph out of full GC passes
 
     def serving_model_name(self) -> str:
@@ -175,7 +184,8 @@ class Library:
             if model not in self._indexes:
                 blob = self.db.scalar("SELECT vector FROM embeddings WHERE model = ? LIMIT 1", (model,))
                 dim = len(blob) // 2 if blob else self.model(model).dim
-                index = VectorIndex(self.paths.index_dir, model, dim)
+                index = VectorIndex(self.paths.index_dir, model, dim, self.settings.get("exact_search_limit"),
+                                    self.settings.get("graph_search_from"))
                 index.reconcile(self.db)
                 self._indexes[model] = index
             return self._indexes[model]
@@ -202,8 +212,10 @@ class Library:
         for folder in plan.offline_roots:
             log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
         counts, errors, skipped = self._run_plan(plan, model_name, on_progress, cancel)
+        faces = None
         if not (cancel and cancel.is_set()):
             self.tag_pending(cancel)
+            faces = self.find_faces(cancel)
         seconds = time.monotonic() - start
         skipped = [f"{p}: {why}" for p, why, _ in plan.skipped] + [f"{p}: {why}" for p, why in skipped]
         return ScanSummary(
@@ -211,7 +223,26 @@ class Library:
             updated=counts.updated, moved=counts.moved, reused=counts.reused, removed=counts.vanished,
             failed=counts.failed, skipped_failed=plan.skipped_failed, offline_roots=tuple(plan.offline_roots),
             errors=tuple(f"{p}: {why}" for p, why in errors), skipped_files=tuple(skipped), seconds=seconds,
-            embedded=counts.embedded)
+            embedded=counts.embedded, faces=faces.faces if faces else 0)
+
+    def find_faces(self, cancel: threading.Event | None = None, on_progress=None):
+        """The face stage (core/people/stage.py), if the `faces` setting is on and dlib is here."""
+        if not self.settings.get("faces") or not self.settings.get("active_model"):
+            return None
+        from core.people import stage
+
+        why = stage.available()
+        if why:
+            if not self._faces_warned:
+                log.warning("people are off: %s", why)
+                self._faces_warned = True
+            return None
+        run = stage.run(self, cancel, on_progress)
+        if run.photos or run.copied:
+            log.info("faces: %d found in %d photos (%d copied from twins, %d failed) in %.1fs; %d joined people, "
+                     "%d new groups", run.faces, run.photos + run.copied, run.copied, run.failed, run.seconds,
+                     run.grouping.joined, run.grouping.proposed)
+        return run
 
     def tag_pending(self, cancel: threading.Event | None = None) -> None:
         """Tag the photos queued for it (new and changed ones), if auto_tag is on."""
@@ -365,7 +396,8 @@ class Library:
         negatives = [self._text_vector(model_name, t) for t in (*typed_negatives, *query.negatives)] + \
                     [self._image_vector(model_name, p) for p in query.unlike]
         vector = engine.combine(positives, negatives)
-        allowed = engine.allowed_ids(self.db, model_name, query)
+        person_id = self.people.get(query.person).id if query.person else None
+        allowed = engine.allowed_ids(self.db, query, person_id)
         pairs = self.index(model_name).search(vector, query.top, allowed, ef=self.settings.get("search_ef"))
         return engine.to_hits(self.db, pairs)
 
@@ -417,7 +449,8 @@ class Library:
             if index_health:
                 index = self.index(serving)
                 stored = self.db.scalar("SELECT COUNT(*) FROM embeddings WHERE model = ?", (serving,))
-                out["index"] = dict(index.health, model=serving, live=index.count, in_sync=index.count == stored)
+                out["index"] = dict(index.health, model=serving, live=index.count, in_sync=index.count == stored,
+                                    search=index.search_mode)
         return out
 
 

@@ -38,7 +38,16 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("max_megapixels", int, 250, "Larger images are refused as possible decompression bombs."),
     Setting("reconcile_minutes", int, 10, "How often `watch` rescans every root in full, since watchers miss events."),
     Setting("auto_tag", bool, True, "Tag new photos from the vocabulary as they are indexed."),
-    Setting("search_ef", int, 400, "HNSW search breadth: higher is more exact and slower."),
+    Setting("faces", bool, True, "Find faces in new photos after indexing and group them into people. Face data "
+            "stays in the library; `photosift people forget` deletes all of it."),
+    Setting("exact_search_limit", int, 100_000, "Libraries up to this many photos are searched by scoring every "
+            "photo (exact; about 6 ms per 100k photos on 2 cores). Larger ones first scan a 256-d summary of the "
+            "vectors for candidates, built in the background, and score those exactly. Read at start-up."),
+    Setting("graph_search_from", int, 2_000_000, "Libraries larger than this find candidates with an HNSW graph "
+            "instead of scanning the summary: faster, but it misses more of the best matches for text queries. "
+            "Read at start-up."),
+    Setting("search_ef", int, 400, "How widely the HNSW graph looks for candidates (libraries larger than "
+            "graph_search_from): higher finds more of the true best matches and is slower."),
 )}
 
 

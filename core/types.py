@@ -68,6 +68,7 @@ class ScanSummary:
     skipped_files: tuple[str, ...] = field(default=())   # not photo files: devices, FIFOs, link loops
     seconds: float = 0.0
     embedded: int = 0
+    faces: int = 0            # faces found by this scan's face stage
 
     @property
     def images_per_s(self) -> float:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QLi
                                QSplitter, QToolBar)
 
 from core.errors import PhotosiftError
-from desktop_app import menus, preferences, views
+from desktop_app import menus, people, preferences, views
 from desktop_app.filters import FilterBar
 from desktop_app.roots import add_root
 from desktop_app.bridge import IndexingBridge
@@ -63,6 +63,9 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setMaximumWidth(260)
         self.sidebar.currentItemChanged.connect(self._sidebar_changed)
+        self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.sidebar.customContextMenuRequested.connect(
+            lambda pos: people.context_menu(self, self.sidebar.itemAt(pos), pos))
 
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
@@ -141,6 +144,7 @@ class MainWindow(QMainWindow):
                 self._add_header(f"Tags · {category}")
                 for name, count in tags:
                     self._add_entry(f"{name} ({count})", ("tag", name))
+            people.add_section(self, data.get("people", []))
             self._add_header("Groups")
             self._add_entry("Duplicates", ("duplicates", None))
             self._add_entry("Events", ("events", None))
@@ -189,6 +193,7 @@ class MainWindow(QMainWindow):
             "tag": lambda: views.tag(lib, arg),
             "duplicates": lambda: views.duplicates(lib),
             "events": lambda: views.events(lib),
+            "person": lambda: views.person(lib, arg),
         }[kind]
 
         def done(rows):

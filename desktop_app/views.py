@@ -73,6 +73,16 @@ def sidebar(lib) -> dict:
     for category, tag, count in org.tag_counts():
         by_category.setdefault(category, []).append((tag, count))
     tags = [(c, sorted(t, key=lambda x: -x[1])[:12]) for c, t in sorted(by_category.items())]
+    from desktop_app.people import section_rows
+
     return {"folders": [r.path for r in lib.roots()],
             "albums": [(a.name, a.kind) for a in org.albums.list()],
-            "tags": tags}
+            "tags": tags, "people": section_rows(lib)}
+
+
+def person(lib, person_id: int):
+    """A person's photos, newest first."""
+    rows = lib.db.read("SELECT p.id, p.path, p.content_hash FROM photos p WHERE p.state = 'indexed' AND p.id IN "
+                       "(SELECT photo_id FROM faces WHERE person_id = ?) "
+                       "ORDER BY COALESCE(p.taken_at, p.added_at) DESC, p.id DESC", (person_id,))
+    return [(r[0], r[1], r[2], None) for r in rows]

@@ -64,6 +64,9 @@ def library_template(tmp_path_factory) -> pathlib.Path:
     with Library(folder) as lib:
         lib.models.import_file(TINY_WEIGHTS, str(TINY_CONFIG), name="tiny")
         lib.model()   # exports the ONNX image tower once; copies of the template reuse it
+        # Face finding is tested where it is the subject (tests/**/test_people*.py), which turn it
+        # on; elsewhere it would only add dlib's start-up to every scan.
+        lib.settings.set("faces", False)
     return folder
 
 

@@ -148,7 +148,51 @@ CREATE TABLE untagged (
 );
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+# People: faces found in photos (box as fractions of the upright photo, dlib's
+# 128-d descriptor, a small JPEG crop), the people they are grouped into, and
+# the user's decisions, which regrouping never undoes: a face the user put on a
+# person (assigned_by 'user'), and faces marked "not this person".
+# face_scans records which content was searched for faces, so a changed photo
+# is searched again and a moved one (same row) keeps its faces.
+V6 = """
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT UNIQUE,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE faces (
+    id INTEGER PRIMARY KEY,
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    w REAL NOT NULL,
+    h REAL NOT NULL,
+    score REAL NOT NULL,
+    size INTEGER NOT NULL,
+    embedding BLOB NOT NULL,
+    crop BLOB NOT NULL,
+    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    assigned_by TEXT
+);
+CREATE INDEX faces_photo ON faces(photo_id);
+CREATE INDEX faces_person ON faces(person_id);
+CREATE TABLE face_rejections (
+    face_id INTEGER NOT NULL REFERENCES faces(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    PRIMARY KEY (face_id, person_id)
+) WITHOUT ROWID;
+CREATE TABLE face_scans (
+    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    content_hash TEXT,
+    faces INTEGER NOT NULL,
+    error TEXT,
+    scanned_at TEXT NOT NULL
+);
+CREATE INDEX face_scans_hash ON face_scans(content_hash);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -90,7 +90,20 @@ class Rendered:
     data: bytes
 
 
-Outcome = Prepared | Known | Failed | Skipped | Gone | Rendered
+@dataclass(frozen=True)
+class FaceJob:
+    """Find the faces in a photo (core/people/detector.py), in a worker like any decode."""
+    path: str
+    photo_id: int
+
+
+@dataclass(frozen=True)
+class FacesFound:
+    digest: str
+    faces: tuple                   # core.people.detector.FoundFace, largest first
+
+
+Outcome = Prepared | Known | Failed | Skipped | Gone | Rendered | FacesFound
 
 
 class Preparer:
@@ -101,6 +114,7 @@ class Preparer:
         self._thumbs = ThumbnailCache(config.thumbnails, config.thumbnail_size)
         self._crop = Preprocess(config.crop) if config.crop else None
         self._conn: sqlite3.Connection | None = None
+        self._faces = None          # the face detector, loaded at the first FaceJob
 
     def _known_source(self, digest: str) -> int | None:
         """A photo with this content that already has a vector for the model."""
@@ -118,6 +132,8 @@ class Preparer:
     def __call__(self, job) -> Outcome:
         if isinstance(job, DisplayJob):
             return self._render(job)
+        if isinstance(job, FaceJob):
+            return self._find_faces(job)
         try:
             data, digest = reading.read_photo(job.path, self.config.max_bytes)
         except reading.NotAFile as exc:
@@ -169,6 +185,32 @@ class Preparer:
         except MemoryError:
             return Failed(None, "not enough memory to decode this image")
         return Rendered(out.getvalue())
+
+
+    def _find_faces(self, job: FaceJob) -> Outcome:
+        from core.people.detector import MAX_SIDE, FaceDetector
+
+        try:
+            data, digest = reading.read_photo(job.path, self.config.max_bytes)
+        except reading.Gone as exc:
+            return Gone(str(exc))
+        except reading.NotAFile as exc:
+            return Skipped(str(exc))
+        except reading.Unreadable as exc:
+            return Failed(None, str(exc))
+        try:
+            decoded = decode_bytes(data, job.path, min_side=MAX_SIDE * 3 // 4, max_pixels=self.config.max_pixels)
+            del data
+            if self._faces is None:
+                self._faces = FaceDetector()
+            return FacesFound(digest, tuple(self._faces.find(decoded.image)))
+        except DecodeError as exc:
+            return Failed(digest, str(exc))
+        except MemoryError:
+            return Failed(digest, "not enough memory to decode this image")
+        except Exception as exc:  # a bug or an exotic file: record it, keep going
+            log.exception("unexpected error finding faces in %s", job.path)
+            return Failed(digest, f"unexpected error: {type(exc).__name__}: {exc}")
 
 
 def _limit_memory(limit: int) -> None:

@@ -33,8 +33,9 @@ def combine(positives: list[np.ndarray], negatives: list[np.ndarray]) -> np.ndar
     return (q / max(np.linalg.norm(q), 1e-12)).astype(np.float32)
 
 
-def filter_clause(query: SearchQuery, alias: str = "p") -> tuple[list[str], list]:
-    """SQL conditions (on the photos table as `alias`) for the query's date and folder filters."""
+def filter_clause(query: SearchQuery, alias: str = "p", person_id: int | None = None) -> tuple[list[str], list]:
+    """SQL conditions (on the photos table as `alias`) for the query's date, folder and person filters
+    (`person_id`: the query's person, resolved by the caller)."""
     import os
 
     where, params = [], []
@@ -50,17 +51,22 @@ def filter_clause(query: SearchQuery, alias: str = "p") -> tuple[list[str], list
         # A range on the path, not LIKE: no escaping of % and _ in folder names.
         where.append(f"({alias}.path >= ? AND {alias}.path < ?)")
         params += [folder + "/", folder + "0"]
+    if person_id is not None:
+        where.append(f"{alias}.id IN (SELECT photo_id FROM faces WHERE person_id = ?)")
+        params.append(person_id)
     return where, params
 
 
-def allowed_ids(db, model: str, query: SearchQuery) -> set[int] | None:
+def allowed_ids(db, query: SearchQuery, person_id: int | None = None) -> set[int] | None:
     """Ids passing the query's filters, or None when nothing is filtered."""
     if not query.has_filters:
         return None
-    where, params = filter_clause(query)
-    sql = ("SELECT p.id FROM photos p JOIN embeddings e ON e.photo_id = p.id "
-           "WHERE e.model = ? AND p.state = 'indexed' AND " + " AND ".join(where))
-    return {r[0] for r in db.read(sql, [model, *params])}
+    where, params = filter_clause(query, person_id=person_id)
+    # No join with embeddings (the vector index ignores ids it does not hold),
+    # and `+p.state` keeps SQLite off the state index, which holds nearly every
+    # photo: 20k ids of 100k came back in 12 ms instead of 28.
+    sql = "SELECT p.id FROM photos p WHERE +p.state = 'indexed' AND " + " AND ".join(where)
+    return {r[0] for r in db.read(sql, params)}
 
 
 def to_hits(db, pairs: list[tuple[int, float]]) -> list[SearchHit]:

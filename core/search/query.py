@@ -19,11 +19,12 @@ class SearchQuery:
     after: str | None = None            # ISO date/time, inclusive
     before: str | None = None           # ISO date/time, exclusive (a bare date means the whole day)
     folder: str | None = None
+    person: str | None = None           # a person's name or #id: photos they are in
     top: int = 20
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.after or self.before or self.folder)
+        return bool(self.after or self.before or self.folder or self.person)
 
 
 def parse(text: str) -> tuple[str, tuple[str, ...]]:

@@ -18,8 +18,10 @@ from core.index.vector_index import decode_vector, encode_vector
 def photo_vectors(db, model: str, ids: list[int] | None = None,
                   chunk: int = 20000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(ids, matrix) chunks of the stored vectors of indexed photos."""
+    # The `+` keep SQLite walking the primary key in order; through the model
+    # or state index every page re-sorted all rows (quadratic in the library).
     base = ("SELECT e.photo_id, e.vector FROM embeddings e JOIN photos p ON p.id = e.photo_id "
-            "WHERE e.model = ? AND p.state = 'indexed'")
+            "WHERE +e.model = ? AND +p.state = 'indexed'")
     if ids is None:
         last = -1
         while True:

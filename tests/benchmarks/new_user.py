@@ -26,9 +26,11 @@ def first_index_corpus(work: pathlib.Path, count: int) -> pathlib.Path:
     return corpus
 
 
-def photosift_first_index(setup: dict, work: pathlib.Path, corpus: pathlib.Path, code: pathlib.Path = REPO) -> dict:
+def photosift_first_index(setup: dict, work: pathlib.Path, corpus: pathlib.Path, code: pathlib.Path = REPO,
+                          settings: dict | None = None) -> dict:
     """A new user's first `photosift index`, timed whole: a fresh library with the model just
-    imported (so the ONNX export happens now), empty caches, default settings (tagging on)."""
+    imported (so the ONNX export happens now), empty caches, default settings (tagging and
+    faces on) unless `settings` changes some."""
     lib = work / "first-library"
     cache = work / "first-cache"
     for folder in (lib, cache):
@@ -38,12 +40,14 @@ def photosift_first_index(setup: dict, work: pathlib.Path, corpus: pathlib.Path,
     cli = [sys.executable, "-m", "core.cli", "--library", str(lib)]
     subprocess.run(cli + ["models", "import", str(setup["weights"]), "--arch", ARCH], check=True, cwd=code,
                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for key, value in (settings or {}).items():
+        subprocess.run(cli + ["config", key, str(value)], check=True, cwd=code, env=env, stdout=subprocess.DEVNULL)
     count = sum(1 for _ in corpus.rglob("*.jpg"))
     wall, rss, out = run_measured(cli + ["index", str(corpus), "--json"], env=env, cwd=code)
     summary = json.loads(out)
     assert summary["embedded"] == count and summary["failed"] == 0, summary
     return {"wall_s": wall, "images_per_s": count / wall, "peak_rss_mb": rss,
-            "tree_peak_pss_mb": LAST_TREE_PEAK_MB[0], "photos": count}
+            "tree_peak_pss_mb": LAST_TREE_PEAK_MB[0], "photos": count, "faces": summary.get("faces", 0)}
 
 
 def rclip_first_index(setup: dict, work: pathlib.Path, corpus: pathlib.Path) -> dict:

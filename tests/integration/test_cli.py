@@ -79,6 +79,8 @@ def test_index_search_similar_status_as_json(tmp_path):
     status = json.loads(photosift(lib, "status", "--json").stdout)
     assert status["indexed"] == len(truth) and status["active_model"] == "tiny"
     assert status["index"]["in_sync"] is True and status["device"] == "cpu"
+    assert status["index"]["search"].startswith("every photo scored")
+    assert "search: every photo scored" in photosift(lib, "status").stdout
     models = json.loads(photosift(lib, "models", "list", "--json").stdout)
     assert any(m["name"] == "tiny" and m["installed"] and m["active"] for m in models)
     assert any(m["name"].startswith("ViT-B-32-256") and not m["installed"] for m in models)

@@ -1,8 +1,10 @@
+import json
+
 import numpy as np
 import pytest
 
-from core.db import Database
 from core.index.vector_index import VectorIndex, encode_vector
+from tests.core.index.helpers import db_with_vectors
 
 
 def _clustered(n, dim, seed=0):
@@ -13,65 +15,120 @@ def _clustered(n, dim, seed=0):
     return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
 
 
-def _db_with(tmp_path, vectors, model="m"):
-    db = Database(tmp_path / "lib.db")
-    with db.transaction() as conn:
-        conn.execute("INSERT INTO roots(id, path, added_at) VALUES (1, '/r', 'now')")
-        for i, v in enumerate(vectors, start=1):
-            conn.execute("INSERT INTO photos(id, root_id, path, folder, size, mtime, state, added_at) "
-                         "VALUES (?, 1, ?, '/r', 1, 1, 'indexed', 'now')", (i, f"/r/{i}.jpg"))
-            conn.execute("INSERT INTO embeddings(photo_id, model, vector, seq) VALUES (?, ?, ?, ?)",
-                         (i, model, encode_vector(v), i))
-    return db
+def _db_with(tmp_path, vectors):
+    return db_with_vectors(tmp_path / "lib.db", vectors)
 
 
-def test_approximate_search_agrees_with_exact_cosine_ranking():
-    vectors = _clustered(20000, 128)
-    index = VectorIndex("/nonexistent", "m", 128)
-    index._index = index._new(len(vectors))
-    index.add(np.arange(1, len(vectors) + 1), vectors)
-    queries = _clustered(200, 128, seed=1)
-    exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :10] + 1
-    recall = np.mean([len(set(exact[i]) & {p for p, _ in index.search(q, 10)}) / 10
-                      for i, q in enumerate(queries)])
+def _exact_top(vectors, query, k=10):
+    stored = vectors.astype(np.float16).astype(np.float32)    # what SQLite holds
+    return set((np.argsort(-(stored @ query))[:k] + 1).tolist())
+
+
+def _open(tmp_path, db, dim, exact_limit=100_000, graph_from=2_000_000):
+    index = VectorIndex(tmp_path / "idx", "m", dim, exact_limit, graph_from)
+    index.reconcile(db)
+    if index._builder is not None:
+        index._builder.join()
+    return index
+
+
+def _recall(index, vectors, queries):
+    return np.mean([len(_exact_top(vectors, q) & {p for p, _ in index.search(q, 10)}) / 10 for q in queries])
+
+
+def _near_and_apart(dim, seed=1):
+    """Queries near the photos and, like CLIP's text queries, off to one side of them."""
+    near = _clustered(30, dim, seed=seed)
+    apart = near + 0.1 * np.random.default_rng(5).normal(size=dim)
+    return np.concatenate([near, apart / np.linalg.norm(apart, axis=1, keepdims=True)]).astype(np.float32)
+
+
+def test_small_libraries_are_searched_exactly(tmp_path):
+    vectors = _clustered(3000, 64)
+    index = _open(tmp_path, _db_with(tmp_path, vectors), 64)
+    assert index._summary is None and "every photo" in index.search_mode
+    for q in _clustered(20, 64, seed=1):
+        hits = index.search(q, 10)
+        assert {p for p, _ in hits} == _exact_top(vectors, q)
+        assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+
+
+@pytest.mark.parametrize("tier", ["summary", "graph"])
+def test_large_libraries_find_candidates_in_a_summary_and_score_them_exactly(tmp_path, tier):
+    vectors = _clustered(6000, 320)       # more dimensions than the summary keeps
+    index = _open(tmp_path, _db_with(tmp_path, vectors), 320, exact_limit=1000,
+                  graph_from=2000 if tier == "graph" else 10_000)
+    assert index._summary is not None and index._summary.axes.shape == (320, 256)
+    assert (index._summary.graph is not None) == (tier == "graph")
+    assert tier in index.search_mode
+    recall = _recall(index, vectors, _near_and_apart(320))
     assert recall >= 0.98, recall
 
 
-def test_reconcile_rebuilds_a_missing_or_corrupt_index(tmp_path):
+def test_the_summary_and_graph_are_saved_and_loaded_with_the_changes_since(tmp_path):
+    vectors = _clustered(3000, 32)
+    db = _db_with(tmp_path, vectors)
+    index = _open(tmp_path, db, 32, exact_limit=500, graph_from=1000)
+    index.close()
+    meta = json.loads(index._meta_file.read_text())
+    assert meta["summary"] and meta["graph"] is not None
+    db.write("DELETE FROM photos WHERE id = 7")
+    new = _clustered(1, 32, seed=9)[0]
+    db.write("UPDATE embeddings SET vector = ?, seq = 5000 WHERE photo_id = 8", (encode_vector(new),))
+    again = _open(tmp_path, db, 32, exact_limit=500, graph_from=1000)
+    assert again.health["state"] == "repaired" and again._builder is None
+    assert again._summary.graph is not None
+    assert again.search(new, 1)[0][0] == 8
+    assert 7 not in {p for p, _ in again.search(vectors[6], 10)}
+    assert again._summary.store.count == 2999
+    assert again._summary.graph.get_current_count() - len(again._summary.graph_deleted) == 2999
+
+
+def test_a_summary_built_in_the_background_catches_up_with_changes_made_meanwhile(tmp_path):
+    vectors = _clustered(4000, 32)
+    db = _db_with(tmp_path, vectors)
+    index = VectorIndex(tmp_path / "idx", "m", 32, exact_limit=1000, graph_from=2000)
+    with index._lock:             # hold the build back until the changes are in
+        index.reconcile(db)
+        assert index._builder is not None and index._summary is None
+        moved = _clustered(1, 32, seed=3)[0]
+        db.write("UPDATE embeddings SET vector = ?, seq = 9000 WHERE photo_id = 5", (encode_vector(moved),))
+        index.add([5], moved[None, :], seq=9000)
+        index.add([4001], vectors[:1], seq=9001)
+        index.remove([6])
+        assert index.search(moved, 1)[0][0] == 5      # the full scan answers while the summary is built
+    index._builder.join()
+    summary = index._summary
+    held = set(summary.store.ids().tolist())
+    assert 4001 in held and 6 not in held and len(held) == 4000
+    assert summary.store.top(summary.project(moved[None, :])[0], 1)[0][0] == 5
+    graph_ids = set(summary.graph.get_ids_list()) - summary.graph_deleted
+    assert graph_ids == held
+
+
+def test_reconcile_rebuilds_a_missing_or_corrupt_store(tmp_path):
     vectors = _clustered(300, 32)
     db = _db_with(tmp_path, vectors)
-    index = VectorIndex(tmp_path / "idx", "m", 32)
-    assert index.reconcile(db)["state"] == "rebuilt"
-    assert index.count == 300
-    index._file.write_bytes(b"garbage")
-    again = VectorIndex(tmp_path / "idx", "m", 32)
-    assert again.reconcile(db)["state"] == "rebuilt"
+    index = _open(tmp_path, db, 32)
+    assert index.health["state"] == "rebuilt" and index.count == 300
+    index._store_file.write_bytes(b"garbage")
+    again = _open(tmp_path, db, 32)
+    assert again.health["state"] == "rebuilt"
     assert again.search(vectors[4], 1)[0][0] == 5
 
 
-def test_reconcile_applies_what_changed_since_the_last_save(tmp_path):
+def test_an_unchanged_library_loads_without_repair(tmp_path):
     vectors = _clustered(300, 32)
     db = _db_with(tmp_path, vectors)
-    index = VectorIndex(tmp_path / "idx", "m", 32)
-    index.reconcile(db)
-    # Changes committed to SQLite, then a crash before the index was saved:
-    db.write("DELETE FROM photos WHERE id = 7")
-    new = _clustered(1, 32, seed=9)[0]
-    db.write("UPDATE embeddings SET vector = ?, seq = 1000 WHERE photo_id = 8", (encode_vector(new),))
-    reopened = VectorIndex(tmp_path / "idx", "m", 32)
-    health = reopened.reconcile(db)
-    assert health["state"] == "repaired" and health["removed"] == 1
-    assert reopened.count == 299
-    assert reopened.search(new, 1)[0][0] == 8
-    assert 7 not in {p for p, _ in reopened.search(vectors[6], 10)}
+    _open(tmp_path, db, 32).close()
+    assert _open(tmp_path, db, 32).health == {"state": "ok", "count": 300, "added": 0, "removed": 0}
 
 
-@pytest.mark.parametrize("allowed_size", [3, 25000])
-def test_filters_never_shrink_the_result_list(allowed_size):
-    vectors = _clustered(30000, 16)
-    index = VectorIndex("/nonexistent", "m", 16)
-    index._index = index._new(len(vectors))
-    index.add(np.arange(1, len(vectors) + 1), vectors)
+@pytest.mark.parametrize("allowed_size", [3, 2500])
+def test_filters_never_shrink_the_result_list(tmp_path, allowed_size):
+    vectors = _clustered(5000, 16)
+    index = _open(tmp_path, _db_with(tmp_path, vectors), 16, exact_limit=2000)
+    assert index._summary is not None
     allowed = set(range(1, allowed_size + 1))
     hits = index.search(vectors[-1], 10, allowed=allowed)
     assert len(hits) == min(10, allowed_size)
@@ -80,11 +137,21 @@ def test_filters_never_shrink_the_result_list(allowed_size):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_a_filtered_search_ignores_ids_the_index_does_not_hold():
-    """SQLite can briefly know a photo its loaded index does not (hnswlib: "Label not found")."""
+def test_a_filtered_search_ignores_ids_the_index_does_not_hold(tmp_path):
+    """SQLite can briefly know a photo its loaded index does not."""
     vectors = _clustered(300, 32)
-    index = VectorIndex("/nonexistent", "m", 32)
-    index._index = index._new(400)
-    index.add(list(range(1, 301)), vectors)
+    index = _open(tmp_path, _db_with(tmp_path, vectors), 32)
     hits = index.search(vectors[9], 5, allowed={10, 11, 12, 9999})
     assert [i for i, _ in hits][0] == 10 and {i for i, _ in hits} == {10, 11, 12}
+
+
+def test_an_index_of_the_previous_format_is_replaced_and_its_graph_file_removed(tmp_path):
+    vectors = _clustered(300, 32)
+    db = _db_with(tmp_path, vectors)
+    folder = tmp_path / "idx"
+    folder.mkdir()
+    index = VectorIndex(folder, "m", 32)
+    index._graph_file.write_bytes(b"an hnswlib file of format 1")
+    index._meta_file.write_text(json.dumps({"model": "m", "dim": 32, "capacity": 1024, "max_seq": 300}))
+    assert index.reconcile(db)["state"] == "rebuilt"
+    assert not index._graph_file.exists() and index.search(vectors[3], 1)[0][0] == 4

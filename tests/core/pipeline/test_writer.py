@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from core.index.vector_index import decode_vector
 from tests.conftest import TINY_CONFIG, TINY_WEIGHTS, shapes
 
 
@@ -24,9 +25,9 @@ def switching(library, tmp_path):
 
 
 def _in_sync(library, model):
-    stored = {r[0] for r in library.db.read("SELECT photo_id FROM embeddings WHERE model = ?", (model,))}
+    stored = dict(library.db.read("SELECT photo_id, vector FROM embeddings WHERE model = ?", (model,)))
     index = library.index(model)
-    return index.count == len(stored) and all(index.search(index.vectors([i])[0], 1)[0][0] == i
+    return index.count == len(stored) and all(index.search(decode_vector(stored[i]), 1)[0][0] == i
                                                for i in sorted(stored)[:5])
 
 

@@ -1,0 +1,1 @@
+"""People: faces found in photos, grouped by person."""

@@ -1,0 +1,125 @@
+"""Grouping faces into people, incrementally, without undoing what the user decided.
+
+Distances are Euclidean between dlib's 128-d descriptors. dlib's usual "same
+person" threshold is 0.6. On ../shared/faces, same-person pairs measured
+0.33-0.44 and different-person pairs 0.70-0.91, and the augmented test set
+(tests/integration/test_people_real.py) agrees. SAME = 0.55 sits in that gap,
+a little on the strict side, because a wrong merge is worse than a person
+split in two: the user can merge two groups in one step, but a mixed group
+has to be untangled face by face.
+
+Rules:
+- A face joins an existing person when it is within SAME of that person's
+  centre (the mean of their faces) and the user never marked it "not this
+  person". Named people win ties: those are the groups the user cares about.
+- The faces left over are clustered among themselves, leader style, largest
+  faces first (they describe best). A cluster becomes a proposed, unnamed
+  person once it has MIN_FACES faces; smaller ones stay unsorted.
+- Faces the user placed (assigned_by 'user') never move. A full regroup only
+  dissolves unnamed groups the user never touched (no name, no face placed or
+  rejected); the others keep their faces.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+SAME = 0.55
+MIN_FACES = 3
+
+
+@dataclass
+class GroupRun:
+    joined: int = 0        # faces that joined an existing person
+    proposed: int = 0      # new unnamed people
+    unsorted: int = 0      # faces left without a person
+
+
+def _embeddings(rows) -> np.ndarray:
+    if not rows:
+        return np.zeros((0, 128), dtype=np.float32)
+    return np.frombuffer(b"".join(r for r in rows), dtype=np.float32).reshape(len(rows), -1)
+
+
+def regroup(db, full: bool = False) -> GroupRun:
+    """Give unassigned faces a person where the evidence is clear (all of them, if full)."""
+    with db.transaction() as conn:
+        if full:
+            # Unnamed groups the user never touched are dissolved; a group with a
+            # face placed or rejected by the user is kept, like a named one.
+            conn.execute("UPDATE faces SET person_id = NULL, assigned_by = NULL WHERE assigned_by = 'auto' AND "
+                         "person_id IN (SELECT id FROM people WHERE name IS NULL AND id NOT IN "
+                         "(SELECT person_id FROM face_rejections) AND id NOT IN "
+                         "(SELECT person_id FROM faces WHERE assigned_by = 'user' AND person_id IS NOT NULL))")
+            conn.execute("DELETE FROM people WHERE name IS NULL AND id NOT IN "
+                         "(SELECT person_id FROM faces WHERE person_id IS NOT NULL)")
+        run = GroupRun()
+        todo = conn.execute("SELECT f.id, f.embedding FROM faces f JOIN photos p ON p.id = f.photo_id "
+                            "WHERE f.person_id IS NULL AND p.state = 'indexed' ORDER BY f.size DESC, f.id").fetchall()
+        if not todo:
+            return run
+        ids = [r[0] for r in todo]
+        vectors = _embeddings([r[1] for r in todo])
+        rejected = set(conn.execute("SELECT face_id, person_id FROM face_rejections").fetchall())
+        people = conn.execute("SELECT p.id, p.name IS NOT NULL FROM people p WHERE EXISTS "
+                              "(SELECT 1 FROM faces f WHERE f.person_id = p.id) ORDER BY p.id").fetchall()
+        left = _join_people(conn, people, ids, vectors, rejected, run)
+        _cluster(conn, [ids[i] for i in left], vectors[left], rejected, run)
+    return run
+
+
+def _centre(conn, person_id: int) -> np.ndarray:
+    rows = [r[0] for r in conn.execute("SELECT embedding FROM faces WHERE person_id = ?", (person_id,))]
+    return _embeddings(rows).mean(axis=0)
+
+
+def _join_people(conn, people, ids, vectors, rejected, run: GroupRun) -> list[int]:
+    """Assign faces to existing people; the indexes of the faces left over."""
+    if not people:
+        return list(range(len(ids)))
+    centres = np.stack([_centre(conn, pid) for pid, _ in people])
+    named = np.array([bool(n) for _, n in people])
+    distances = np.linalg.norm(vectors[:, None, :] - centres[None, :, :], axis=2)
+    left = []
+    for i, face_id in enumerate(ids):
+        row = distances[i].copy()
+        for j, (pid, _) in enumerate(people):
+            if (face_id, pid) in rejected:
+                row[j] = np.inf
+        close = row < SAME
+        if not close.any():
+            left.append(i)
+            continue
+        # Named people first, then the nearest.
+        pick = int(np.argmin(np.where(named & close, row, np.inf))) if (named & close).any() else int(np.argmin(row))
+        conn.execute("UPDATE faces SET person_id = ?, assigned_by = 'auto' WHERE id = ?", (people[pick][0], face_id))
+        run.joined += 1
+    return left
+
+
+def _cluster(conn, ids: list[int], vectors: np.ndarray, rejected, run: GroupRun) -> None:
+    """Leader clustering of unassigned faces; clusters of MIN_FACES become proposed people."""
+    clusters: list[list[int]] = []
+    sums: list[np.ndarray] = []
+    for i in range(len(ids)):
+        if sums:
+            centres = np.stack(sums) / np.array([len(c) for c in clusters])[:, None]
+            d = np.linalg.norm(centres - vectors[i], axis=1)
+            best = int(np.argmin(d))
+            if d[best] < SAME:
+                clusters[best].append(i)
+                sums[best] = sums[best] + vectors[i]
+                continue
+        clusters.append([i])
+        sums.append(vectors[i].copy())
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    for members in clusters:
+        if len(members) < MIN_FACES:
+            run.unsorted += len(members)
+            continue
+        person = conn.execute("INSERT INTO people(name, hidden, created_at) VALUES (NULL, 0, ?)", (now,)).lastrowid
+        conn.executemany("UPDATE faces SET person_id = ?, assigned_by = 'auto' WHERE id = ?",
+                         [(person, ids[i]) for i in members if (ids[i], person) not in rejected])
+        run.proposed += 1

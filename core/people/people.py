@@ -1,0 +1,181 @@
+"""People and their faces: listing, naming, merging, moving, hiding, forgetting.
+
+Every change here is a user decision, and grouping (core/people/grouping.py)
+never undoes one: a face moved onto a person is marked assigned_by 'user', and
+"not this person" is kept in face_rejections.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core.errors import PhotosiftError
+from core.people import grouping
+
+
+class UnknownPerson(PhotosiftError):
+    pass
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str | None
+    faces: int
+    photos: int
+    hidden: bool
+    cover_face: int | None     # the largest face, for a thumbnail
+
+    @property
+    def label(self) -> str:
+        return self.name or f"Unnamed #{self.id}"
+
+
+@dataclass(frozen=True)
+class Face:
+    id: int
+    photo_id: int
+    path: str
+    box: tuple[float, float, float, float]
+    score: float
+    size: int
+    person_id: int | None
+    assigned_by: str | None
+
+
+_PERSON = ("SELECT p.id, p.name, COUNT(f.id), COUNT(DISTINCT f.photo_id), p.hidden, "
+           "(SELECT f2.id FROM faces f2 WHERE f2.person_id = p.id ORDER BY f2.size DESC, f2.id LIMIT 1) "
+           "FROM people p JOIN faces f ON f.person_id = p.id JOIN photos ph ON ph.id = f.photo_id "
+           "AND ph.state = 'indexed' ")
+_FACE = ("SELECT f.id, f.photo_id, ph.path, f.x, f.y, f.w, f.h, f.score, f.size, f.person_id, f.assigned_by "
+         "FROM faces f JOIN photos ph ON ph.id = f.photo_id AND ph.state = 'indexed' ")
+
+
+def _person(row) -> Person:
+    return Person(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
+
+
+def _face(row) -> Face:
+    return Face(row[0], row[1], row[2], (row[3], row[4], row[5], row[6]), row[7], row[8], row[9], row[10])
+
+
+class People:
+    def __init__(self, db):
+        self._db = db
+
+    # -- reading ---------------------------------------------------------
+    def list(self, include_hidden: bool = False) -> list[Person]:
+        """Named people first (by name), then proposed groups, largest first."""
+        rows = self._db.read(_PERSON + ("" if include_hidden else "WHERE p.hidden = 0 ") +
+                             "GROUP BY p.id ORDER BY p.name IS NULL, p.name COLLATE NOCASE, COUNT(f.id) DESC, p.id")
+        return [_person(r) for r in rows]
+
+    def get(self, ref: str | int) -> Person:
+        """A person by name (case-insensitive) or id ("12" or "#12")."""
+        text = str(ref).strip()
+        row = self._db.read_one(_PERSON + "WHERE p.name = ? COLLATE NOCASE GROUP BY p.id", (text,))
+        if row is None and text.lstrip("#").isdigit():
+            row = self._db.read_one(_PERSON + "WHERE p.id = ? GROUP BY p.id", (int(text.lstrip("#")),))
+        if row is None:
+            known = ", ".join(p.label for p in self.list()[:8]) or "none yet"
+            raise UnknownPerson(f"no person {text!r} (people: {known}; see `photosift people list`)")
+        return _person(row)
+
+    def faces(self, person: str | int | None) -> list[Face]:
+        """A person's faces, or with None the unsorted ones (largest first)."""
+        if person is None:
+            return [_face(r) for r in self._db.read(_FACE + "WHERE f.person_id IS NULL ORDER BY f.size DESC")]
+        pid = self.get(person).id
+        return [_face(r) for r in self._db.read(_FACE + "WHERE f.person_id = ? ORDER BY f.size DESC", (pid,))]
+
+    def photo_ids(self, person: str | int) -> set[int]:
+        pid = self.get(person).id
+        return {r[0] for r in self._db.read("SELECT DISTINCT photo_id FROM faces WHERE person_id = ?", (pid,))}
+
+    def in_photo(self, photo_id: int) -> list[tuple[Face, str | None]]:
+        """The faces in one photo with their person's name (for the viewer)."""
+        rows = self._db.read(_FACE.replace("FROM faces f", ", pe.name FROM faces f LEFT JOIN people pe ON "
+                                           "pe.id = f.person_id", 1) + "WHERE f.photo_id = ?", (photo_id,))
+        return [(_face(r[:11]), r[11]) for r in rows]
+
+    def crop(self, face_id: int) -> bytes | None:
+        return self._db.scalar("SELECT crop FROM faces WHERE id = ?", (face_id,))
+
+    def counts(self) -> dict:
+        row = self._db.read_one("SELECT (SELECT COUNT(*) FROM faces), (SELECT COUNT(*) FROM faces WHERE person_id "
+                                "IS NULL), (SELECT COUNT(*) FROM face_scans), (SELECT COUNT(*) FROM people)")
+        return {"faces": row[0], "unsorted": row[1], "photos_scanned": row[2], "groups": row[3]}
+
+    # -- decisions -------------------------------------------------------
+    def name(self, ref: str | int, name: str) -> Person:
+        name = name.strip()
+        if not name:
+            raise PhotosiftError("a person's name cannot be empty")
+        person = self.get(ref)
+        other = self._db.read_one("SELECT id FROM people WHERE name = ? COLLATE NOCASE AND id != ?", (name, person.id))
+        if other:
+            raise PhotosiftError(f"there is already a person named {name!r}: merge the two with "
+                                 f"`photosift people merge {name!r} '#{person.id}'`")
+        self._db.write("UPDATE people SET name = ? WHERE id = ?", (name, person.id))
+        return self.get(person.id)
+
+    def merge(self, into: str | int, other: str | int) -> Person:
+        """Everything of `other` becomes `into`'s; `into` takes other's name if it has none."""
+        keep, gone = self.get(into), self.get(other)
+        if keep.id == gone.id:
+            raise PhotosiftError("cannot merge a person with themselves")
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE faces SET person_id = ? WHERE person_id = ?", (keep.id, gone.id))
+            conn.execute("INSERT OR IGNORE INTO face_rejections(face_id, person_id) "
+                         "SELECT face_id, ? FROM face_rejections WHERE person_id = ?", (keep.id, gone.id))
+            conn.execute("DELETE FROM people WHERE id = ?", (gone.id,))
+            if keep.name is None and gone.name is not None:
+                conn.execute("UPDATE people SET name = ? WHERE id = ?", (gone.name, keep.id))
+        return self.get(keep.id)
+
+    def move(self, face_id: int, to: str | int | None) -> None:
+        """Put a face on a person (a new one, if `to` is a new name), for good."""
+        self._face_exists(face_id)
+        with self._db.transaction() as conn:
+            target = self._person_or_new(conn, to)
+            conn.execute("DELETE FROM face_rejections WHERE face_id = ? AND person_id = ?", (face_id, target))
+            conn.execute("UPDATE faces SET person_id = ?, assigned_by = 'user' WHERE id = ?", (target, face_id))
+
+    def reject(self, face_id: int) -> None:
+        """"Not this person": the face leaves its person and never returns to them."""
+        current = self._face_exists(face_id)
+        with self._db.transaction() as conn:
+            if current is not None:
+                conn.execute("INSERT OR IGNORE INTO face_rejections(face_id, person_id) VALUES (?, ?)",
+                             (face_id, current))
+            conn.execute("UPDATE faces SET person_id = NULL, assigned_by = NULL WHERE id = ?", (face_id,))
+
+    def hide(self, ref: str | int, hidden: bool = True) -> None:
+        self._db.write("UPDATE people SET hidden = ? WHERE id = ?", (int(hidden), self.get(ref).id))
+
+    def forget(self) -> int:
+        """Delete every face, person and decision: face data lives nowhere else."""
+        with self._db.transaction() as conn:
+            count = conn.execute("SELECT COUNT(*) FROM faces").fetchone()[0]
+            for table in ("face_rejections", "faces", "people", "face_scans"):
+                conn.execute(f"DELETE FROM {table}")
+        return count
+
+    def regroup(self, full: bool = False) -> grouping.GroupRun:
+        return grouping.regroup(self._db, full)
+
+    def _face_exists(self, face_id: int) -> int | None:
+        row = self._db.read_one("SELECT person_id FROM faces WHERE id = ?", (face_id,))
+        if row is None:
+            raise PhotosiftError(f"no face {face_id} (see `photosift people show NAME`)")
+        return row[0]
+
+    def _person_or_new(self, conn, ref) -> int:
+        try:
+            return self.get(ref).id
+        except UnknownPerson:
+            if ref is None or str(ref).lstrip("#").isdigit():
+                raise
+            now = dt.datetime.now().isoformat(timespec="seconds")
+            return conn.execute("INSERT INTO people(name, hidden, created_at) VALUES (?, 0, ?)",
+                                (str(ref).strip(), now)).lastrowid

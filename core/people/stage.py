@@ -1,0 +1,132 @@
+"""The face stage: after CLIP indexing, find faces in photos not yet searched, then group them.
+
+Search never waits for it: it runs after a scan's embedding and tagging, in
+the same decode worker processes (native code on hostile files stays
+isolated). It is incremental: face_scans records the content searched, so a
+changed photo is searched again, a moved one (same row) keeps its faces, and
+a copy takes its twin's faces without decoding. A cancelled run (pause, quit)
+keeps what it stored; the next run continues.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from core.people import grouping
+
+log = logging.getLogger(__name__)
+
+BATCH = 32
+
+
+@dataclass
+class FaceRun:
+    photos: int = 0
+    faces: int = 0
+    copied: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    grouping: grouping.GroupRun = field(default_factory=grouping.GroupRun)
+
+
+def available() -> str | None:
+    """None if faces can be found here, else why not (in one line)."""
+    try:
+        import dlib  # noqa: F401
+
+        from core.people.detector import model_folder
+
+        folder = model_folder()
+    except ImportError:
+        return "dlib is not installed (pip install dlib-bin)"
+    except Exception as exc:  # noqa: BLE001 - FacesUnavailable and friends: say why
+        return str(exc)
+    missing = [n for n in ("shape_predictor_5_face_landmarks.dat", "dlib_face_recognition_resnet_model_v1.dat")
+               if not (folder / n).exists()]
+    return f"face model files missing: {', '.join(missing)}" if missing else None
+
+
+def pending(db, limit: int | None = None) -> list[tuple[int, str, str | None]]:
+    """(photo id, path, content hash) of indexed photos whose current content was never searched."""
+    sql = ("SELECT p.id, p.path, p.content_hash FROM photos p LEFT JOIN face_scans s ON s.photo_id = p.id "
+           "WHERE p.state = 'indexed' AND (s.photo_id IS NULL OR s.content_hash IS NOT p.content_hash) "
+           "ORDER BY p.id" + (f" LIMIT {int(limit)}" if limit else ""))
+    return db.read(sql)
+
+
+def run(library, cancel: threading.Event | None = None, on_progress=None) -> FaceRun:
+    """Search every pending photo for faces, store them, and group the new ones."""
+    from core.pipeline.decode_worker import FaceJob, FacesFound, Failed, Gone
+
+    start = time.monotonic()
+    out = FaceRun()
+    todo = pending(library.db)
+    todo = [t for t in todo if not _copy_from_twin(library.db, *t, out)]
+    if todo:
+        jobs = [FaceJob(path, photo_id) for photo_id, path, _ in todo]
+        batch: list[tuple] = []
+        pool = library.decode_pool(library.serving_model_name())
+        for job, outcome in pool.process(jobs, cancel):
+            if isinstance(outcome, FacesFound):
+                batch.append((job.photo_id, outcome.digest, outcome.faces, None))
+                out.faces += len(outcome.faces)
+            elif isinstance(outcome, Failed):
+                batch.append((job.photo_id, outcome.digest, (), outcome.reason))
+                out.failed += 1
+                log.info("no faces searched in %s: %s", job.path, outcome.reason)
+            elif not isinstance(outcome, Gone):   # skipped: not a photo file any more
+                batch.append((job.photo_id, None, (), str(getattr(outcome, "reason", outcome))))
+            out.photos += 1
+            if len(batch) >= BATCH:
+                _store(library.db, batch)
+                batch = []
+                if on_progress:
+                    on_progress(out.photos, len(todo))
+        _store(library.db, batch)
+    if not (cancel and cancel.is_set()):
+        out.grouping = grouping.regroup(library.db)
+    out.seconds = time.monotonic() - start
+    return out
+
+
+def _store(db, batch) -> None:
+    """Faces of a batch of photos, replacing what older content of them had."""
+    if not batch:
+        return
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    with db.transaction() as conn:
+        for photo_id, digest, faces, error in batch:
+            if conn.execute("SELECT 1 FROM photos WHERE id = ?", (photo_id,)).fetchone() is None:
+                continue   # removed while its faces were searched
+            conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
+            conn.executemany(
+                "INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(photo_id, *f.box, f.score, f.size, f.embedding.astype("float32").tobytes(), f.crop)
+                 for f in faces])
+            conn.execute("INSERT OR REPLACE INTO face_scans(photo_id, content_hash, faces, error, scanned_at) "
+                         "VALUES (?, ?, ?, ?, ?)", (photo_id, digest, len(faces), error, now))
+
+
+def _copy_from_twin(db, photo_id: int, path: str, content_hash: str | None, out: FaceRun) -> bool:
+    """A copy of a photo already searched takes its faces (not its people: grouping decides)."""
+    if not content_hash:
+        return False
+    twin = db.scalar("SELECT photo_id FROM face_scans WHERE content_hash = ? AND photo_id != ? AND error IS NULL "
+                     "LIMIT 1", (content_hash, photo_id))
+    if twin is None:
+        return False
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    with db.transaction() as conn:
+        conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
+        conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop) "
+                     "SELECT ?, x, y, w, h, score, size, embedding, crop FROM faces WHERE photo_id = ?",
+                     (photo_id, twin))
+        count = conn.execute("SELECT COUNT(*) FROM faces WHERE photo_id = ?", (photo_id,)).fetchone()[0]
+        conn.execute("INSERT OR REPLACE INTO face_scans(photo_id, content_hash, faces, error, scanned_at) "
+                     "VALUES (?, ?, ?, NULL, ?)", (photo_id, content_hash, count, now))
+    out.copied += 1
+    out.faces += count
+    return True

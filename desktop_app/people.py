@@ -1,0 +1,57 @@
+"""The People section of the sidebar: a face and a count per person, and naming.
+
+The face crops are small JPEGs that Photosift made itself (core/people), so
+decoding them on the GUI thread never touches a user's file.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QInputDialog, QListWidgetItem, QMenu
+
+ICON = QSize(32, 32)
+
+
+def section_rows(lib) -> list[dict]:
+    """People to list (background thread): named first, then proposed groups."""
+    people = lib.people
+    return [{"id": p.id, "label": p.label, "faces": p.faces, "photos": p.photos, "named": p.name is not None,
+             "crop": people.crop(p.cover_face) if p.cover_face else None} for p in people.list()]
+
+
+def add_section(window, rows: list[dict]) -> None:
+    """Append the People header and entries to the window's sidebar."""
+    if not rows:
+        return
+    window.sidebar.setIconSize(ICON)
+    window._add_header("People")
+    for row in rows:
+        item = QListWidgetItem(f"{row['label']} ({row['photos']})")
+        item.setData(Qt.ItemDataRole.UserRole, ("person", row["id"]))
+        item.setToolTip(f"{row['faces']} faces in {row['photos']} photos"
+                        + ("" if row["named"] else " · right-click to name this person"))
+        if row["crop"]:
+            pixmap = QPixmap()
+            pixmap.loadFromData(row["crop"], "JPEG")
+            item.setIcon(QIcon(pixmap))
+        window.sidebar.addItem(item)
+
+
+def context_menu(window, item, pos) -> None:
+    """Name, or hide, the person under the pointer."""
+    view = item.data(Qt.ItemDataRole.UserRole) if item else None
+    if not view or view[0] != "person":
+        return
+    menu = QMenu(window)
+    name = menu.addAction("Name…")
+    hide = menu.addAction("Hide this person")
+    chosen = menu.exec(window.sidebar.mapToGlobal(pos))
+    lib = window.library
+    if chosen is name:
+        text, ok = QInputDialog.getText(window, "Name this person", "Name:")
+        if ok and text.strip():
+            window.tasks.run(lambda: lib.people.name(view[1], text), lambda _: window._fill_sidebar(),
+                             lambda exc: window.status.setText(str(exc)))
+    elif chosen is hide:
+        window.tasks.run(lambda: lib.people.hide(view[1]), lambda _: window._fill_sidebar(),
+                         lambda exc: window.status.setText(str(exc)))

@@ -1,0 +1,87 @@
+import pytest
+
+from core.db import Database
+from core.errors import PhotosiftError
+from core.people.people import People, UnknownPerson
+from tests.core.people.helpers import library_of_people
+
+
+@pytest.fixture
+def grouped(tmp_path):
+    db = Database(tmp_path / "lib.db")
+    photos = library_of_people(db, per_person=(5, 4, 3))
+    people = People(db)
+    people.regroup()
+    return people, photos
+
+
+def _person_of(people, photo_id):
+    return people._db.scalar("SELECT person_id FROM faces WHERE photo_id = ?", (photo_id,))
+
+
+def test_people_are_listed_named_first_then_largest(grouped):
+    people, photos = grouped
+    people.name(f"#{_person_of(people, photos[1][0])}", "Bob")
+    listed = people.list()
+    assert [p.label for p in listed][0] == "Bob"
+    assert [p.faces for p in listed] == [4, 5, 3]
+    assert people.get("bob").photos == 4 and people.photo_ids("Bob") == set(photos[1])
+
+
+def test_a_name_is_unique_and_unknown_people_are_explained(grouped):
+    people, photos = grouped
+    people.name(_person_of(people, photos[0][0]), "Alice")
+    with pytest.raises(PhotosiftError, match="already a person named"):
+        people.name(_person_of(people, photos[1][0]), "alice")
+    with pytest.raises(UnknownPerson, match="no person 'Zed'"):
+        people.get("Zed")
+
+
+def test_merge_moves_every_face_and_keeps_a_name(grouped):
+    people, photos = grouped
+    a, b = _person_of(people, photos[0][0]), _person_of(people, photos[2][0])
+    people.name(b, "Carol")
+    merged = people.merge(a, b)
+    assert merged.name == "Carol" and merged.faces == 8
+    assert people.photo_ids("Carol") == set(photos[0]) | set(photos[2])
+
+
+def test_moving_a_face_is_kept_through_a_full_regroup(grouped):
+    people, photos = grouped
+    face = people._db.scalar("SELECT id FROM faces WHERE photo_id = ?", (photos[2][0],))
+    people.move(face, "Dave")                  # a new name creates the person
+    people.regroup(full=True)
+    dave = {f.id: f.assigned_by for f in people.faces("Dave")}
+    assert dave[face] == "user"
+    # Dave's other faces, from the unnamed group the regroup dissolved, join him: they are close.
+    assert people.photo_ids("Dave") == set(photos[2])
+    assert sorted(dave.values()) == ["auto", "auto", "user"]
+
+
+def test_reject_unsorts_a_face_for_good(grouped):
+    people, photos = grouped
+    person = _person_of(people, photos[0][0])
+    people.name(person, "Erin")
+    face = people._db.scalar("SELECT id FROM faces WHERE photo_id = ?", (photos[0][1],))
+    people.reject(face)
+    assert face in [f.id for f in people.faces(None)]
+    people.regroup(full=True)
+    assert face not in [f.id for f in people.faces("Erin")]
+
+
+def test_hidden_people_leave_the_list_until_asked_for(grouped):
+    people, photos = grouped
+    person = _person_of(people, photos[0][0])
+    people.hide(person)
+    assert person not in [p.id for p in people.list()]
+    assert person in [p.id for p in people.list(include_hidden=True)]
+    people.hide(person, False)
+    assert person in [p.id for p in people.list()]
+
+
+def test_forget_deletes_all_face_data(grouped):
+    people, _ = grouped
+    assert people.forget() == 12
+    db = people._db
+    assert [db.scalar(f"SELECT COUNT(*) FROM {t}") for t in ("faces", "people", "face_scans", "face_rejections")] \
+        == [0, 0, 0, 0]

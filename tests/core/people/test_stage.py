@@ -1,0 +1,70 @@
+"""The face stage on generated pictures: incremental behaviour (the pictures hold no faces)."""
+import shutil
+
+import pytest
+
+from core.people import stage
+from tests.conftest import shapes
+
+pytestmark = pytest.mark.skipif(stage.available() is not None, reason=f"faces unavailable: {stage.available()}")
+
+
+@pytest.fixture
+def scanned(library, tmp_path):
+    photos = tmp_path / "photos"
+    truth = shapes.write_folder(photos, per_combo=1, colours=("red", "blue"))
+    library.settings.set("auto_tag", False)
+    library.settings.set("faces", True)
+    library.add_root(photos)
+    summary = library.scan()
+    assert summary.failed == 0
+    return library, photos, sorted(truth)
+
+
+def _scans(library) -> dict[str, tuple]:
+    return {r[0]: (r[1], r[2]) for r in library.db.read(
+        "SELECT p.path, s.content_hash, s.faces FROM face_scans s JOIN photos p ON p.id = s.photo_id")}
+
+
+def test_every_indexed_photo_is_searched_once(scanned):
+    library, _, paths = scanned
+    assert set(_scans(library)) == set(paths) and all(n == 0 for _, n in _scans(library).values())
+    assert stage.pending(library.db) == []
+    again = library.find_faces()
+    assert again.photos == 0 and again.copied == 0
+
+
+def test_a_changed_photo_is_searched_again_and_a_moved_one_is_not(scanned, tmp_path):
+    library, photos, paths = scanned
+    changed, moved = paths[0], paths[1]
+    before = _scans(library)
+    shutil.copy(paths[2], changed)             # new content under the old name
+    shutil.move(moved, photos / "moved.jpg")
+    library.settings.set("faces", False)
+    library.scan()
+    assert [p for _, p, _ in stage.pending(library.db)] == [changed]
+    library.settings.set("faces", True)
+    run = library.find_faces()
+    assert run.photos + run.copied == 1        # the moved photo kept its row and its scan
+    after = _scans(library)
+    assert after[changed][0] != before[changed][0]
+    assert after[str(photos / "moved.jpg")] == before[moved]
+
+
+def test_a_copy_takes_its_twins_faces_without_decoding(scanned):
+    library, photos, paths = scanned
+    shutil.copy(paths[0], photos / "copy.jpg")
+    library.settings.set("faces", False)
+    library.scan()
+    library.settings.set("faces", True)
+    run = library.find_faces()
+    assert run.copied == 1 and run.photos == 0
+
+
+def test_with_faces_off_nothing_is_searched(library, tmp_path):
+    photos = tmp_path / "photos"
+    shapes.write_folder(photos, per_combo=1, colours=("red",))
+    library.add_root(photos)
+    library.settings.set("faces", False)
+    library.scan()
+    assert library.db.scalar("SELECT COUNT(*) FROM face_scans") == 0
