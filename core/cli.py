@@ -52,6 +52,8 @@ def cmd_index(args) -> int:
               f"{summary.moved} moved, {summary.reused} copies reused, {summary.removed} removed, "
               f"{summary.unchanged} unchanged, {summary.failed} failed "
               f"({summary.embedded} embedded in {summary.seconds:.1f}s, {summary.images_per_s:.1f} img/s)")
+        if summary.faces:
+            print(f"{summary.faces} faces found; `photosift people list` shows who is who")
         for folder in summary.offline_roots:
             print(f"offline (kept as it was): {folder}")
         for line in summary.errors[:20]:
@@ -83,6 +85,11 @@ def cmd_status(args) -> int:
         idx = status["index"]
         print(f"index: {idx['live']} vectors, {idx['state']}{'' if idx['in_sync'] else ', OUT OF SYNC'}")
         print(f"search: {idx['search']}")
+    if status["faces"]:
+        f = status["faces"]
+        print(f"people: {f['faces']} faces in {f['photos_scanned']} photos, {f['groups']} people, "
+              f"{f['unsorted']} unsorted; {f['waiting']} photos waiting for the face search"
+              + (f" (off: {f['unavailable']})" if f["unavailable"] else ""))
     if status["failures"]:
         print(f"failed to index ({status['failed']}; retried when they change):")
         for failure in status["failures"][:10]:

@@ -64,21 +64,26 @@ def cmd_albums(args, lib) -> int:
     if action == "list":
         albums = org.albums.list()
         counts = org.tag_counts()
+        named = [p for p in lib.people.list() if p.name]
         if args.json:
             categories = sorted({c for c, _, _ in counts})
             _print_json([dict(a.to_json(), photos=len(org.albums.members(a.name))) for a in albums]
                         + [{"name": f"category:{c}", "kind": "auto", "photos": len(org.category_members(c))}
                            for c in categories]
-                        + [{"name": f"tag:{t}", "kind": "auto", "category": c, "photos": n} for c, t, n in counts])
+                        + [{"name": f"tag:{t}", "kind": "auto", "category": c, "photos": n} for c, t, n in counts]
+                        + [{"name": f"person:{p.name}", "kind": "auto", "photos": p.photos} for p in named])
             return 0
         for album in albums:
             print(f"{len(org.albums.members(album.name)):7d}  {album.name} ({album.kind})")
         for c, t, n in counts:
             print(f"{n:7d}  tag:{t} (auto, {c})")
+        for p in named:
+            print(f"{p.photos:7d}  person:{p.name} (auto)")
     elif action == "show":
-        if args.name.startswith(("tag:", "category:")):
+        if args.name.startswith(("tag:", "category:", "person:")):
             kind, _, value = args.name.partition(":")
-            paths = org.tag_members(value) if kind == "tag" else org.category_members(value)
+            paths = {"tag": org.tag_members, "category": org.category_members,
+                     "person": org.person_members}[kind](value)
             if args.json:
                 _print_json([{"path": p} for p in paths])
             for p in ([] if args.json else paths):
@@ -178,7 +183,7 @@ def add_parsers(sub) -> None:
     t = p.add_subparsers(dest="action", metavar="ACTION")
     t.add_parser("list")
     s = t.add_parser("show")
-    s.add_argument("name", help="an album name, or tag:NAME / category:NAME for an automatic album")
+    s.add_argument("name", help="an album name, or tag:NAME / category:NAME / person:NAME for an automatic album")
     s = t.add_parser("create", help="a smart album from a prompt, or a manual one without")
     s.add_argument("name")
     s.add_argument("--prompt")

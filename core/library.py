@@ -215,7 +215,7 @@ class Library:
         faces = None
         if not (cancel and cancel.is_set()):
             self.tag_pending(cancel)
-            faces = self.find_faces(cancel)
+            faces = self.find_faces(cancel, on_progress)
         seconds = time.monotonic() - start
         skipped = [f"{p}: {why}" for p, why, _ in plan.skipped] + [f"{p}: {why}" for p, why in skipped]
         return ScanSummary(
@@ -440,7 +440,15 @@ class Library:
             "pending": self._pending_count(active) if active else states.get("indexed", 0),
             "device": None,
             "index": None,
+            "faces": None,
         }
+        if self.settings.get("faces"):
+            from core.people import stage
+
+            waiting = self.db.scalar("SELECT COUNT(*) FROM photos p LEFT JOIN face_scans s ON s.photo_id = p.id "
+                                     "WHERE p.state = 'indexed' AND (s.photo_id IS NULL OR "
+                                     "s.content_hash IS NOT p.content_hash)")
+            out["faces"] = dict(self.people.counts(), waiting=waiting, unavailable=stage.available())
         if active:
             from core.embedding.devices import pick_device_light
 

@@ -28,7 +28,8 @@ class ProgressBar:
     def __call__(self, p: Progress) -> None:
         frac = p.done / p.total if p.total else 1.0
         filled = int(frac * self.width)
-        text = (f"{p.done}/{p.total} [{'#' * filled}{'.' * (self.width - filled)}] "
+        label = "faces " if p.phase == "faces" else ""
+        text = (f"{label}{p.done}/{p.total} [{'#' * filled}{'.' * (self.width - filled)}] "
                 f"{p.images_per_s:5.1f} img/s  ETA {_duration(p.eta_s)}"
                 + (f"  {p.failed} failed" if p.failed else ""))
         if self.tty:

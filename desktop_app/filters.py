@@ -1,7 +1,8 @@
-"""Date-range and folder filters, shown as removable chips beside the search bar.
+"""Date-range, folder and person filters, shown as removable chips beside the search bar.
 
 They narrow whatever the grid shows (all photos, a search) the same way the
-CLI's --after/--before/--folder do: core applies them before the ANN search.
+CLI's --after/--before/--folder/--person do: core applies them before the
+nearest-neighbour search.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QMenu, QToolButton, QWidget)
+                               QInputDialog, QMenu, QToolButton, QWidget)
 
 
 @dataclass(frozen=True)
@@ -18,9 +19,10 @@ class Filters:
     after: str | None = None     # ISO date, inclusive
     before: str | None = None    # ISO date, inclusive (core widens a bare date to its whole day)
     folder: str | None = None
+    person: str | None = None    # a named person
 
     def __bool__(self) -> bool:
-        return bool(self.after or self.before or self.folder)
+        return bool(self.after or self.before or self.folder or self.person)
 
 
 class DateRangeDialog(QDialog):
@@ -61,9 +63,11 @@ class FilterBar(QWidget):
         menu = QMenu(self.button)
         menu.addAction("Date Range…", self.choose_dates)
         menu.addAction("Folder…", self.choose_folder)
+        menu.addAction("Person…", self.choose_person)
         self.button.setMenu(menu)
         self._layout.addWidget(self.button)
         self._chips: list[QToolButton] = []
+        self.people: list[str] = []   # named people, kept current by the window (from a background query)
 
     def set_filters(self, filters: Filters) -> None:
         self.filters = filters
@@ -76,6 +80,8 @@ class FilterBar(QWidget):
         if filters.folder:
             self._chip(os.path.basename(filters.folder.rstrip(os.sep)) or filters.folder,
                        replace(filters, folder=None), tooltip=filters.folder)
+        if filters.person:
+            self._chip(f"with {filters.person}", replace(filters, person=None))
         self.changed.emit(filters)
 
     def _chip(self, text: str, without: Filters, tooltip: str = "") -> None:
@@ -100,3 +106,10 @@ class FilterBar(QWidget):
         folder = QFileDialog.getExistingDirectory(self, "Only photos in folder", self.filters.folder or "")
         if folder:
             self.set_filters(replace(self.filters, folder=folder))
+
+    def choose_person(self) -> None:
+        if not self.people:
+            return
+        name, ok = QInputDialog.getItem(self, "Only photos with", "Person:", self.people, 0, False)
+        if ok and name:
+            self.set_filters(replace(self.filters, person=name))

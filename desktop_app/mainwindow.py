@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QLi
 
 from core.errors import PhotosiftError
 from desktop_app import menus, people, preferences, views
+from desktop_app.faces_panel import FacesPanel
 from desktop_app.filters import FilterBar
 from desktop_app.roots import add_root
 from desktop_app.bridge import IndexingBridge
@@ -63,13 +64,10 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setMaximumWidth(260)
         self.sidebar.currentItemChanged.connect(self._sidebar_changed)
-        self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.sidebar.customContextMenuRequested.connect(
-            lambda pos: people.context_menu(self, self.sidebar.itemAt(pos), pos))
-
+        self.faces = people.attach(self, FacesPanel(self))
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
-        splitter.addWidget(self.grid)
+        splitter.addWidget(people.with_faces_above(self.faces, self.grid))
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
 
@@ -212,6 +210,7 @@ class MainWindow(QMainWindow):
                 log.error("the %s view failed", kind, exc_info=exc)
 
         self.tasks.run(func, done, failed, lane="search" if kind in ("search", "similar") else "views")
+        self.faces.show_for(self._view)
 
     def first_visible_photo(self) -> int | None:
         return self.place.first_visible_photo()
@@ -435,7 +434,8 @@ class MainWindow(QMainWindow):
 
     def _on_progress(self, p) -> None:
         eta = "" if p.eta_s is None else f", {int(p.eta_s) // 60}:{int(p.eta_s) % 60:02d} left"
-        self.status.setText(f"Indexing {p.done}/{p.total} · {p.images_per_s:.1f} photos/s{eta}"
+        doing = "Finding faces" if p.phase == "faces" else "Indexing"
+        self.status.setText(f"{doing} {p.done}/{p.total} · {p.images_per_s:.1f} photos/s{eta}"
                             + (f" · {p.failed} failed" if p.failed else ""))
 
     def _on_scanned(self, summary) -> None:

@@ -7,20 +7,45 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QInputDialog, QListWidgetItem, QMenu
+from PySide6.QtWidgets import QInputDialog, QListWidgetItem, QMenu, QVBoxLayout, QWidget
 
 ICON = QSize(32, 32)
 
 
+def attach(window, faces):
+    """The sidebar's context menu for people; returns the faces panel."""
+    window.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    window.sidebar.customContextMenuRequested.connect(
+        lambda pos: context_menu(window, window.sidebar.itemAt(pos), pos))
+    return faces
+
+
+def with_faces_above(faces, grid) -> QWidget:
+    """The grid with the faces panel above it (shown on a person's page)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(faces)
+    layout.addWidget(grid, 1)
+    return box
+
+
 def section_rows(lib) -> list[dict]:
-    """People to list (background thread): named first, then proposed groups."""
+    """People to list (background thread): named first, then proposed groups, then unsorted faces."""
     people = lib.people
-    return [{"id": p.id, "label": p.label, "faces": p.faces, "photos": p.photos, "named": p.name is not None,
+    rows = [{"id": p.id, "label": p.label, "faces": p.faces, "photos": p.photos, "named": p.name is not None,
              "crop": people.crop(p.cover_face) if p.cover_face else None} for p in people.list()]
+    unsorted = people.faces(None)
+    if unsorted:
+        rows.append({"id": None, "label": "Unsorted faces", "faces": len(unsorted), "named": False,
+                     "photos": len({f.photo_id for f in unsorted}), "crop": people.crop(unsorted[0].id)})
+    return rows
 
 
 def add_section(window, rows: list[dict]) -> None:
     """Append the People header and entries to the window's sidebar."""
+    window.filter_bar.people = [row["label"] for row in rows if row["named"]]
     if not rows:
         return
     window.sidebar.setIconSize(ICON)
@@ -29,7 +54,7 @@ def add_section(window, rows: list[dict]) -> None:
         item = QListWidgetItem(f"{row['label']} ({row['photos']})")
         item.setData(Qt.ItemDataRole.UserRole, ("person", row["id"]))
         item.setToolTip(f"{row['faces']} faces in {row['photos']} photos"
-                        + ("" if row["named"] else " · right-click to name this person"))
+                        + ("" if row["named"] or row["id"] is None else " · right-click to name this person"))
         if row["crop"]:
             pixmap = QPixmap()
             pixmap.loadFromData(row["crop"], "JPEG")
@@ -40,7 +65,7 @@ def add_section(window, rows: list[dict]) -> None:
 def context_menu(window, item, pos) -> None:
     """Name, or hide, the person under the pointer."""
     view = item.data(Qt.ItemDataRole.UserRole) if item else None
-    if not view or view[0] != "person":
+    if not view or view[0] != "person" or view[1] is None:
         return
     menu = QMenu(window)
     name = menu.addAction("Name…")

@@ -1,4 +1,5 @@
-"""The photo viewer: the picture, its details, its tags (confirm or reject).
+"""The photo viewer: the picture, its details, its tags (confirm or reject), and
+the people in it (their names on their faces while the pointer is over the photo).
 
 The photo is decoded in one of core's worker processes (a hostile file can
 crash a decoder, and must not crash the app), handed back as JPEG bytes
@@ -10,8 +11,8 @@ from __future__ import annotations
 import html
 import os
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap, QShortcut
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
@@ -77,6 +78,10 @@ class Viewer(QDialog):
             QShortcut(QKeySequence(key), self, activated=lambda s=step: self.step(s))
         self._pixmap = QPixmap()
         self.photo = None
+        self.faces: list[tuple] = []     # (Face, person name or None)
+        self._hovered = False
+        self.image.setMouseTracking(True)
+        self.image.installEventFilter(self)
         self.show_photo()
 
     def step(self, delta: int) -> None:
@@ -93,17 +98,22 @@ class Viewer(QDialog):
             photo = lib.photo(photo_id)
             tags = lib.organizer.tags_of(photo.path) if photo else []
             albums = lib.organizer.albums.containing(photo_id) if photo else []
-            return photo_id, photo, tags, albums, _read_image(lib, photo.path) if photo else None
+            faces = lib.people.in_photo(photo_id) if photo else []
+            return photo_id, photo, tags, albums, faces, _read_image(lib, photo.path) if photo else None
 
         self.tasks.run(load, self._loaded)
 
     def _loaded(self, result) -> None:
-        photo_id, photo, tags, albums, image = result
+        photo_id, photo, tags, albums, faces, image = result
         if photo_id != self.photo_ids[self.position] or photo is None:
             return
         self.photo = photo
         self.setWindowTitle(f"{os.path.basename(photo.path)} — Photosift")
-        self.details.setText(_details(photo) + (f"<br><b>Albums:</b> {', '.join(html.escape(a) for a in albums)}" if albums else ""))
+        self.faces = faces
+        names = sorted({name for _, name in faces if name})
+        self.details.setText(_details(photo)
+                             + (f"<br><b>Albums:</b> {', '.join(html.escape(a) for a in albums)}" if albums else "")
+                             + (f"<br><b>People:</b> {', '.join(html.escape(n) for n in names)}" if names else ""))
         self._pixmap = QPixmap.fromImage(image) if image is not None and not image.isNull() else QPixmap()
         self._fit()
         self._show_tags(tags)
@@ -134,11 +144,34 @@ class Viewer(QDialog):
         self.tasks.run(apply, self._show_tags, interactive=False)
 
     def _fit(self) -> None:
-        if not self._pixmap.isNull():
-            self.image.setPixmap(self._pixmap.scaled(self.image.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                                     Qt.TransformationMode.SmoothTransformation))
-        else:
+        if self._pixmap.isNull():
             self.image.setText("This photo cannot be shown.")
+            return
+        shown = self._pixmap.scaled(self.image.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                    Qt.TransformationMode.SmoothTransformation)
+        if self._hovered and self.faces:
+            self._draw_faces(shown)
+        self.image.setPixmap(shown)
+
+    def _draw_faces(self, pixmap: QPixmap) -> None:
+        """Boxes, with names, on the faces (boxes are fractions of the upright photo)."""
+        painter = QPainter(pixmap)
+        painter.setPen(QPen(QColor(255, 255, 255), 2))
+        w, h = pixmap.width(), pixmap.height()
+        for face, name in self.faces:
+            x, y, fw, fh = face.box
+            rect = QRectF(x * w, y * h, fw * w, fh * h)
+            painter.drawRect(rect)
+            label = name or (f"Unnamed #{face.person_id}" if face.person_id else "")
+            if label:
+                painter.drawText(rect.adjusted(0, rect.height() + 2, 0, 22), Qt.AlignmentFlag.AlignHCenter, label)
+        painter.end()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.image and event.type() in (QEvent.Type.Enter, QEvent.Type.Leave):
+            self._hovered = event.type() == QEvent.Type.Enter
+            self._fit()
+        return super().eventFilter(obj, event)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

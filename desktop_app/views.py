@@ -26,8 +26,10 @@ def _with_hashes(lib, pairs: list[tuple[int, str, float | None]]):
 def all_photos(lib, recent: bool = False, filters=None):
     """Every photo, newest first (works without a model: browsing by date and folder)."""
     order = "added_at DESC, id DESC LIMIT 500" if recent else "COALESCE(taken_at, added_at) DESC, id DESC"
+    person = filters and filters.person
     where, params = filter_clause(SearchQuery(after=filters and filters.after, before=filters and filters.before,
-                                              folder=filters and filters.folder))
+                                              folder=filters and filters.folder),
+                                  person_id=lib.people.get(person).id if person else None)
     sql = ("SELECT p.id, p.path, p.content_hash FROM photos p WHERE "
            + " AND ".join(["p.state = 'indexed'", *where]) + f" ORDER BY {order}")
     return [(r[0], r[1], r[2], None) for r in lib.db.read(sql, params)]
@@ -36,7 +38,7 @@ def all_photos(lib, recent: bool = False, filters=None):
 def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=None):
     f = filters
     hits = lib.search(SearchQuery(text=text, like=like, top=top, after=f and f.after, before=f and f.before,
-                                  folder=f and f.folder))
+                                  folder=f and f.folder, person=f and f.person))
     return _with_hashes(lib, [(h.photo_id, h.path, h.score) for h in hits])
 
 
@@ -80,9 +82,9 @@ def sidebar(lib) -> dict:
             "tags": tags, "people": section_rows(lib)}
 
 
-def person(lib, person_id: int):
-    """A person's photos, newest first."""
+def person(lib, person_id: int | None):
+    """A person's photos (None: photos with unsorted faces), newest first."""
     rows = lib.db.read("SELECT p.id, p.path, p.content_hash FROM photos p WHERE p.state = 'indexed' AND p.id IN "
-                       "(SELECT photo_id FROM faces WHERE person_id = ?) "
+                       "(SELECT photo_id FROM faces WHERE person_id IS ?) "
                        "ORDER BY COALESCE(p.taken_at, p.added_at) DESC, p.id DESC", (person_id,))
     return [(r[0], r[1], r[2], None) for r in rows]

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from core.people import grouping
+from core.types import Progress
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,10 @@ def run(library, cancel: threading.Event | None = None, on_progress=None) -> Fac
             if len(batch) >= BATCH:
                 _store(library.db, batch)
                 batch = []
-                if on_progress:
-                    on_progress(out.photos, len(todo))
+            if on_progress:
+                rate = out.photos / max(time.monotonic() - start, 1e-6)
+                on_progress(Progress(out.photos, len(todo), rate, (len(todo) - out.photos) / rate if rate else None,
+                                     out.failed, phase="faces"))
         _store(library.db, batch)
     if not (cancel and cancel.is_set()):
         out.grouping = grouping.regroup(library.db)

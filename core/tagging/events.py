@@ -30,6 +30,7 @@ class Event:
     latitude: float | None
     longitude: float | None
     tags: tuple[str, ...]
+    people: tuple[str, ...] = ()     # named people in its photos, most photos first
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -92,8 +93,13 @@ def _describe(db, group) -> Event:
         "SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.source != 'rejected' "
         f"AND pt.photo_id IN ({','.join(str(i) for i in ids)})"))
     tags = tuple(name for name, n in counts.most_common(3) if n >= max(2, len(ids) // 4))
+    people = tuple(r[0] for r in db.read(
+        "SELECT pe.name FROM faces f JOIN people pe ON pe.id = f.person_id WHERE pe.name IS NOT NULL AND "
+        f"pe.hidden = 0 AND f.photo_id IN ({','.join(str(i) for i in ids)}) "
+        "GROUP BY pe.id ORDER BY COUNT(DISTINCT f.photo_id) DESC, pe.name"))
     start, end = group[0][1], group[-1][1]
-    name = date_range(start, end) + (" · " + ", ".join(tags) if tags else "")
+    name = date_range(start, end) + (" · " + ", ".join(tags) if tags else "") + \
+        (" · with " + ", ".join(people[:4]) if people else "")
     lat = float(np.mean([p[0] for p in located])) if located else None
     lon = float(np.mean([p[1] for p in located])) if located else None
-    return Event(name, start.isoformat(), end.isoformat(), tuple(ids), lat, lon, tags)
+    return Event(name, start.isoformat(), end.isoformat(), tuple(ids), lat, lon, tags, people)

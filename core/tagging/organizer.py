@@ -64,6 +64,13 @@ class Organizer:
         paths = dict(self.db.read(f"SELECT id, path FROM photos WHERE id IN ({','.join(map(str, ids)) or '0'})"))
         return [paths[i] for i in ids if i in paths]
 
+    def person_members(self, person: str) -> list[str]:
+        """The automatic album of a person: the photos they are in, newest first."""
+        ids = self._lib.people.photo_ids(person)
+        rows = self.db.read(f"SELECT path FROM photos WHERE state = 'indexed' AND id IN "
+                            f"({','.join(map(str, ids)) or '0'}) ORDER BY COALESCE(taken_at, added_at) DESC, id DESC")
+        return [r[0] for r in rows]
+
     def category_members(self, category: str) -> list[str]:
         """The automatic album of a whole category (e.g. every photo tagged with an animal)."""
         rows = self.db.read(
@@ -90,6 +97,8 @@ class Organizer:
             sources = self.tag_members(name[4:])
         elif name.startswith("category:"):
             sources = self.category_members(name[9:])
+        elif name.startswith("person:"):
+            sources = self.person_members(name[7:])
         else:
             sources = [m.path for m in self.albums.members(name)]
         return self.export_paths(sources, dest, mode, xmp)

@@ -5,6 +5,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtCore import Qt
 
+from desktop_app.filters import Filters
 from desktop_app.mainwindow import MainWindow
 from tests.conftest import shapes
 from tests.core.people.helpers import face_of, person_centres
@@ -49,4 +50,97 @@ def test_people_are_listed_with_a_face_and_open_to_their_photos(qtbot, library, 
     person = item.data(Qt.ItemDataRole.UserRole)[1]
     win.tasks.run(lambda: library.people.name(person, "Alice"), lambda _: win._fill_sidebar())
     qtbot.waitUntil(lambda: "Alice (4)" in _people_entries(win), timeout=10000)
+    # The person filter, as the Filter menu sets it, narrows a search to her photos.
+    assert win.filter_bar.people == ["Alice"]
+    win.filter_bar.set_filters(Filters(person="Alice"))
+    assert win.filter_bar.chips() == ["with Alice  ✕"]
+    win.search.setText("a red circle")
+    qtbot.waitUntil(lambda: win._view[0] == "search" and sorted(shown_paths(win)) == red, timeout=10000)
+    win.close()
+
+
+def test_the_viewer_names_the_people_and_boxes_their_faces_under_the_pointer(qtbot, library, tmp_path):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    photos = tmp_path / "photos"
+    truth = shapes.write_folder(photos, per_combo=1, colours=("red",))
+    library.add_root(photos)
+    library.scan()
+    photo_id = library.db.scalar("SELECT id FROM photos ORDER BY id LIMIT 1")
+    with library.db.transaction() as conn:
+        conn.execute("INSERT INTO people(name, created_at) VALUES ('Alice', 'now')")
+        conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop, person_id, assigned_by) "
+                     "VALUES (?, 0.2, 0.2, 0.3, 0.3, 1.5, 120, ?, ?, 1, 'user')",
+                     (photo_id, np.zeros(128, dtype=np.float32).tobytes(), _crop()))
+    win = MainWindow(library, watch=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.model.rowCount() == len(truth), timeout=10000)
+    path = library.photo(photo_id).path
+    row = shown_paths(win).index(path)
+    viewer = win.open_viewer(win.model.index(row))
+    qtbot.addWidget(viewer)
+    qtbot.waitUntil(lambda: viewer.photo is not None and not viewer.image.pixmap().isNull(), timeout=10000)
+    assert "People:</b> Alice" in viewer.details.text()
+    plain = viewer.image.pixmap().toImage()
+    QApplication.sendEvent(viewer.image, QEvent(QEvent.Type.Enter))
+    assert viewer.image.pixmap().toImage() != plain
+    QApplication.sendEvent(viewer.image, QEvent(QEvent.Type.Leave))
+    assert viewer.image.pixmap().toImage() == plain
+    viewer.close()
+    win.close()
+
+
+def test_a_persons_faces_can_be_rejected_or_dropped_on_another_person(qtbot, library, tmp_path):
+    from PySide6.QtCore import QByteArray, QMimeData, QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.faces_panel import MIME, FaceRole
+
+    photos = tmp_path / "photos"
+    truth = shapes.write_folder(photos, per_combo=2, colours=("red", "blue"))
+    library.add_root(photos)
+    library.scan()
+    ids = dict(library.db.read("SELECT path, id FROM photos"))
+    rng = np.random.default_rng(1)
+    centres = person_centres(2)
+    with library.db.transaction() as conn:
+        for k, colour in enumerate(("red", "blue")):
+            for path in sorted(p for p in truth if truth[p].colour == colour)[:3]:
+                conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop) "
+                             "VALUES (?, 0.2, 0.2, 0.3, 0.3, 1.5, 120, ?, ?)",
+                             (ids[path], face_of(centres[k], rng).tobytes(), _crop()))
+    library.people.regroup()
+    first, second = (p.id for p in library.people.list())
+    library.people.name(first, "Ann")
+    library.people.name(second, "Ben")
+    win = MainWindow(library, watch=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: "Ann (3)" in _people_entries(win), timeout=10000)
+    win.sidebar.setCurrentItem(_people_entries(win)["Ann (3)"])
+    qtbot.waitUntil(lambda: win.faces.isVisible() and win.faces.count() == 3, timeout=10000)
+
+    # Right-click, "Not this person".
+    face = win.faces.item(0).data(FaceRole)
+    menu = win.faces.menu_for(win.faces.item(0))
+    assert [a.text() for a in menu.actions()] == ["Not this person", "Move to…"]
+    menu.actions()[0].trigger()
+    qtbot.waitUntil(lambda: win.faces.count() == 2, timeout=10000)
+    assert library.db.scalar("SELECT person_id FROM faces WHERE id = ?", (face,)) is None
+
+    # Drag another face onto Ben in the sidebar.
+    face = win.faces.item(0).data(FaceRole)
+    ben = _people_entries(win)["Ben (3)"]
+    mime = QMimeData()
+    mime.setData(MIME, QByteArray(str(face).encode()))
+    at = win.sidebar.visualItemRect(ben).center()
+    args = (Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    # Qt delivers a drop only to a widget that accepted the drag's entry and moves.
+    for event in (QDragEnterEvent(at, *args), QDragMoveEvent(at, *args), QDropEvent(QPointF(at), *args)):
+        assert QApplication.sendEvent(win.sidebar.viewport(), event)
+    qtbot.waitUntil(lambda: "Ben (4)" in _people_entries(win), timeout=10000)
+    assert library.db.read_one("SELECT person_id, assigned_by FROM faces WHERE id = ?", (face,)) == (second, "user")
     win.close()

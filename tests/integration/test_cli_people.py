@@ -40,6 +40,9 @@ def test_people_commands_and_search_by_person(library, tmp_path):
     assert "'Alice'" in out
     hits = json.loads(photosift(folder, "search", "a red circle", "--person", "alice", "--json").stdout)
     assert len(hits) == 4 and {h["path"] for h in hits} <= {p for p in truth if truth[p].colour == "red"}
+    album = json.loads(photosift(folder, "albums", "show", "person:Alice", "--json").stdout)
+    assert sorted(a["path"] for a in album) == sorted(h["path"] for h in hits)
+    assert "person:Alice" in photosift(folder, "albums", "list").stdout
     shown = json.loads(photosift(folder, "people", "show", "Alice", "--json").stdout)
     assert shown["person"]["name"] == "Alice" and len(shown["faces"]) == 4
     other = min(listed["people"], key=lambda p: p["faces"])
@@ -47,6 +50,10 @@ def test_people_commands_and_search_by_person(library, tmp_path):
     assert json.loads(photosift(folder, "people", "list", "--json").stdout)["people"][0]["faces"] == 7
     missing = photosift(folder, "search", "x", "--person", "Nobody", check=False)
     assert missing.returncode == 1 and "no person 'Nobody'" in missing.stderr
+    photosift(folder, "config", "faces", "true")
+    status = json.loads(photosift(folder, "status", "--json").stdout)["faces"]
+    assert status["faces"] == 7 and status["waiting"] == len(truth)   # generated faces, no face search yet
+    assert "people: 7 faces" in photosift(folder, "status").stdout
     refused = photosift(folder, "people", "forget", check=False)
     assert refused.returncode == 1 and "--yes" in refused.stdout
     assert "forgot 7 faces" in photosift(folder, "people", "forget", "--yes").stdout

@@ -82,14 +82,14 @@ def faces_library(tmp_path_factory, library_template):
     lib.close()
 
 
+_MAIN_FACE = ("f.id = (SELECT f2.id FROM faces f2 WHERE f2.photo_id = f.photo_id "
+              "ORDER BY f2.size DESC, f2.score DESC LIMIT 1)")
+
+
 def _person_of_photo(lib, truth):
-    """{path: person ids of its largest face}."""
-    out = {}
-    for path, person_id, in lib.db.read(
-            "SELECT p.path, f.person_id FROM faces f JOIN photos p ON p.id = f.photo_id "
-            "WHERE f.id IN (SELECT f2.id FROM faces f2 WHERE f2.photo_id = f.photo_id ORDER BY f2.size DESC LIMIT 1)"):
-        out[path] = person_id
-    return out
+    """{path: person id of its main face (the largest, then the surest)}."""
+    return dict(lib.db.read("SELECT p.path, f.person_id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE "
+                            + _MAIN_FACE))
 
 
 def test_each_persons_photos_form_one_group_and_no_group_mixes_people(faces_library):
@@ -121,8 +121,8 @@ def test_a_face_marked_not_this_person_never_returns(faces_library):
     lib, truth = faces_library
     biden = sorted(p for p in truth if truth[p] == "biden")
     pid = _person_of_photo(lib, truth)[biden[0]]
-    face = lib.db.scalar("SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.path = ? "
-                         "ORDER BY f.size DESC LIMIT 1", (biden[0],))
+    face = lib.db.scalar("SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.path = ? AND "
+                         + _MAIN_FACE, (biden[0],))
     lib.people.reject(face)
     for full in (False, True):
         lib.people.regroup(full=full)
@@ -134,8 +134,8 @@ def test_face_descriptors_separate_the_three_people(faces_library):
     from core.people.grouping import SAME
 
     lib, truth = faces_library
-    rows = lib.db.read("SELECT p.path, f.embedding FROM faces f JOIN photos p ON p.id = f.photo_id "
-                       "WHERE f.size = (SELECT MAX(size) FROM faces g WHERE g.photo_id = f.photo_id)")
+    rows = lib.db.read("SELECT p.path, f.embedding FROM faces f JOIN photos p ON p.id = f.photo_id WHERE "
+                       + _MAIN_FACE)
     names = [truth[r[0]] for r in rows]
     vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
     d = np.linalg.norm(vectors[:, None] - vectors[None], axis=2)

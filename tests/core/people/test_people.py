@@ -85,3 +85,16 @@ def test_forget_deletes_all_face_data(grouped):
     db = people._db
     assert [db.scalar(f"SELECT COUNT(*) FROM {t}") for t in ("faces", "people", "face_scans", "face_rejections")] \
         == [0, 0, 0, 0]
+
+
+def test_events_name_the_people_who_were_there(grouped):
+    from core.tagging.events import find_events
+
+    people, photos = grouped
+    people.name(_person_of(people, photos[0][0]), "Alice")
+    people.name(_person_of(people, photos[1][0]), "Bob")
+    db = people._db
+    for i, pid in enumerate(photos[0] + photos[1][:2]):      # one afternoon
+        db.write("UPDATE photos SET taken_at = ? WHERE id = ?", (f"2024-05-04T14:{i:02d}:00", pid))
+    event, = find_events(db, None)
+    assert event.people == ("Alice", "Bob") and event.name.endswith("with Alice, Bob")

@@ -68,3 +68,15 @@ def test_with_faces_off_nothing_is_searched(library, tmp_path):
     library.settings.set("faces", False)
     library.scan()
     assert library.db.scalar("SELECT COUNT(*) FROM face_scans") == 0
+
+
+def test_the_face_search_reports_its_own_progress(library, tmp_path):
+    photos = tmp_path / "photos"
+    shapes.write_folder(photos, per_combo=1, colours=("red", "blue"))
+    library.add_root(photos)
+    library.settings.set("faces", True)
+    seen = []
+    library.scan(on_progress=seen.append)
+    faces = [p for p in seen if p.phase == "faces"]
+    assert faces and faces[-1].done == faces[-1].total == 10
+    assert seen.index(faces[0]) > 0 and seen[0].phase != "faces"    # after the embedding's progress
