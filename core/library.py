@@ -445,9 +445,7 @@ class Library:
         if self.settings.get("faces"):
             from core.people import stage
 
-            waiting = self.db.scalar("SELECT COUNT(*) FROM photos p LEFT JOIN face_scans s ON s.photo_id = p.id "
-                                     "WHERE p.state = 'indexed' AND (s.photo_id IS NULL OR "
-                                     "s.content_hash IS NOT p.content_hash)")
+            waiting = self.db.scalar("SELECT COUNT(*) FROM face_queue")
             out["faces"] = dict(self.people.counts(), waiting=waiting, unavailable=stage.available())
         if active:
             from core.embedding.devices import pick_device_light

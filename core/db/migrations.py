@@ -152,8 +152,10 @@ CREATE TABLE untagged (
 # 128-d descriptor, a small JPEG crop), the people they are grouped into, and
 # the user's decisions, which regrouping never undoes: a face the user put on a
 # person (assigned_by 'user'), and faces marked "not this person".
-# face_scans records which content was searched for faces, so a changed photo
-# is searched again and a moved one (same row) keeps its faces.
+# face_scans records which content was searched for faces; face_queue holds the
+# photos to search, queued with their vector (like untagged), so finding the
+# work never scans the whole library, and a moved photo (same row) keeps its
+# faces. Photos indexed before this version are queued here.
 V6 = """
 CREATE TABLE people (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -190,6 +192,10 @@ CREATE TABLE face_scans (
     scanned_at TEXT NOT NULL
 );
 CREATE INDEX face_scans_hash ON face_scans(content_hash);
+CREATE TABLE face_queue (
+    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE
+);
+INSERT INTO face_queue(photo_id) SELECT id FROM photos WHERE state = 'indexed';
 """
 
 MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]

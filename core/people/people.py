@@ -157,7 +157,7 @@ class People:
         """Delete every face, person and decision: face data lives nowhere else."""
         with self._db.transaction() as conn:
             count = conn.execute("SELECT COUNT(*) FROM faces").fetchone()[0]
-            for table in ("face_rejections", "faces", "people", "face_scans"):
+            for table in ("face_rejections", "faces", "people", "face_scans", "face_queue"):
                 conn.execute(f"DELETE FROM {table}")
         return count
 

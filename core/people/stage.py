@@ -2,9 +2,10 @@
 
 Search never waits for it: it runs after a scan's embedding and tagging, in
 the same decode worker processes (native code on hostile files stays
-isolated). It is incremental: face_scans records the content searched, so a
-changed photo is searched again, a moved one (same row) keeps its faces, and
-a copy takes its twin's faces without decoding. A cancelled run (pause, quit)
+isolated). It is incremental: the writer queues a photo (face_queue) in the
+transaction that stores its vector, so new and changed photos are searched,
+a moved one (same row) keeps its faces, and a copy takes its twin's faces
+without decoding. A cancelled run (pause, quit)
 keeps what it stored; the next run continues.
 """
 from __future__ import annotations
@@ -50,12 +51,12 @@ def available() -> str | None:
     return f"face model files missing: {', '.join(missing)}" if missing else None
 
 
-def pending(db, limit: int | None = None) -> list[tuple[int, str, str | None]]:
-    """(photo id, path, content hash) of indexed photos whose current content was never searched."""
-    sql = ("SELECT p.id, p.path, p.content_hash FROM photos p LEFT JOIN face_scans s ON s.photo_id = p.id "
-           "WHERE p.state = 'indexed' AND (s.photo_id IS NULL OR s.content_hash IS NOT p.content_hash) "
-           "ORDER BY p.id" + (f" LIMIT {int(limit)}" if limit else ""))
-    return db.read(sql)
+def pending(db) -> list[tuple[int, str, str | None]]:
+    """(photo id, path, content hash) of the queued photos (new or changed content) still indexed."""
+    with db.transaction() as conn:   # a photo that failed since it was queued is queued again if it recovers
+        conn.execute("DELETE FROM face_queue WHERE photo_id IN (SELECT id FROM photos WHERE state != 'indexed')")
+    return db.read("SELECT p.id, p.path, p.content_hash FROM face_queue q JOIN photos p ON p.id = q.photo_id "
+                   "ORDER BY p.id")
 
 
 def run(library, cancel: threading.Event | None = None, on_progress=None) -> FaceRun:
@@ -111,6 +112,7 @@ def _store(db, batch) -> None:
                  for f in faces])
             conn.execute("INSERT OR REPLACE INTO face_scans(photo_id, content_hash, faces, error, scanned_at) "
                          "VALUES (?, ?, ?, ?, ?)", (photo_id, digest, len(faces), error, now))
+            conn.execute("DELETE FROM face_queue WHERE photo_id = ?", (photo_id,))
 
 
 def _copy_from_twin(db, photo_id: int, path: str, content_hash: str | None, out: FaceRun) -> bool:
@@ -130,6 +132,7 @@ def _copy_from_twin(db, photo_id: int, path: str, content_hash: str | None, out:
         count = conn.execute("SELECT COUNT(*) FROM faces WHERE photo_id = ?", (photo_id,)).fetchone()[0]
         conn.execute("INSERT OR REPLACE INTO face_scans(photo_id, content_hash, faces, error, scanned_at) "
                      "VALUES (?, ?, ?, NULL, ?)", (photo_id, content_hash, count, now))
+        conn.execute("DELETE FROM face_queue WHERE photo_id = ?", (photo_id,))
     out.copied += 1
     out.faces += count
     return True

@@ -114,9 +114,10 @@ class PhotoWriter:
         self._adds.append((model, photo_id, vector))
 
     def _to_tag(self, conn, photo_id: int) -> None:
-        """Queue for automatic tagging in the same transaction: a run stopped before
-        its tagging (killed, paused, quit) leaves the photo queued, not untagged for good."""
+        """Queue for automatic tagging and the face search in the same transaction: a run
+        stopped before them (killed, paused, quit) leaves the photo queued, not skipped for good."""
         conn.execute("INSERT OR IGNORE INTO untagged(photo_id) VALUES (?)", (photo_id,))
+        conn.execute("INSERT OR IGNORE INTO face_queue(photo_id) VALUES (?)", (photo_id,))
 
     # -- outcomes --------------------------------------------------------
     def embedded(self, job, content_hash: str, meta: dict, vector: np.ndarray) -> None:

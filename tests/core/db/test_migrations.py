@@ -34,3 +34,21 @@ def test_failed_transaction_leaves_nothing_behind(tmp_path):
     assert db.scalar("SELECT COUNT(*) FROM settings") == 0
     db.close()
 
+
+
+def test_photos_indexed_before_people_existed_are_queued_for_the_face_search(tmp_path):
+    from core.db.migrations import MIGRATIONS
+
+    path = tmp_path / "lib.db"
+    conn = sqlite3.connect(path)
+    for step in MIGRATIONS[:5]:                 # a library of schema 5, before people
+        conn.executescript(step)
+    conn.execute("INSERT INTO roots(id, path, added_at) VALUES (1, '/r', 'now')")
+    conn.executemany("INSERT INTO photos(id, root_id, path, folder, size, mtime, state, added_at) "
+                     "VALUES (?, 1, ?, '/r', 1, 1, ?, 'now')", [(1, "/r/a.jpg", "indexed"), (2, "/r/b.jpg", "failed")])
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+    db = Database(path)
+    assert [r[0] for r in db.read("SELECT photo_id FROM face_queue")] == [1]
+    db.close()
