@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from core import logs
@@ -361,6 +362,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("photosift: interrupted; the next run resumes where this one stopped", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`photosift people show X | head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -445,7 +445,9 @@ class Library:
         if self.settings.get("faces"):
             from core.people import stage
 
-            waiting = self.db.scalar("SELECT COUNT(*) FROM face_queue")
+            waiting = self.db.scalar("SELECT COUNT(*) FROM face_queue q JOIN photos p ON p.id = q.photo_id LEFT JOIN "
+                                     "face_scans s ON s.photo_id = p.id WHERE p.state = 'indexed' AND "
+                                     "s.content_hash IS NOT p.content_hash")
             out["faces"] = dict(self.people.counts(), waiting=waiting, unavailable=stage.available())
         if active:
             from core.embedding.devices import pick_device_light

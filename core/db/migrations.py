@@ -152,10 +152,8 @@ CREATE TABLE untagged (
 # 128-d descriptor, a small JPEG crop), the people they are grouped into, and
 # the user's decisions, which regrouping never undoes: a face the user put on a
 # person (assigned_by 'user'), and faces marked "not this person".
-# face_scans records which content was searched for faces; face_queue holds the
-# photos to search, queued with their vector (like untagged), so finding the
-# work never scans the whole library, and a moved photo (same row) keeps its
-# faces. Photos indexed before this version are queued here.
+# face_scans records which content was searched for faces, so a moved photo
+# (same row) keeps its faces.
 V6 = """
 CREATE TABLE people (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -192,13 +190,19 @@ CREATE TABLE face_scans (
     scanned_at TEXT NOT NULL
 );
 CREATE INDEX face_scans_hash ON face_scans(content_hash);
+"""
+
+# Photos waiting for the face search, queued with their vector (like
+# untagged), so finding the work never scans the whole library. The photos
+# already indexed are queued here.
+V7 = """
 CREATE TABLE face_queue (
     photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE
 );
 INSERT INTO face_queue(photo_id) SELECT id FROM photos WHERE state = 'indexed';
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

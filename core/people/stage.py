@@ -52,9 +52,16 @@ def available() -> str | None:
 
 
 def pending(db) -> list[tuple[int, str, str | None]]:
-    """(photo id, path, content hash) of the queued photos (new or changed content) still indexed."""
+    """(photo id, path, content hash) of the queued photos whose content was not searched yet.
+
+    The writer queues every photo it embeds, also when a model switch embeds
+    the same content again: those are dequeued here, and keep their faces and
+    the user's decisions about them.
+    """
     with db.transaction() as conn:   # a photo that failed since it was queued is queued again if it recovers
-        conn.execute("DELETE FROM face_queue WHERE photo_id IN (SELECT id FROM photos WHERE state != 'indexed')")
+        conn.execute("DELETE FROM face_queue WHERE photo_id IN (SELECT p.id FROM face_queue q JOIN photos p ON "
+                     "p.id = q.photo_id LEFT JOIN face_scans s ON s.photo_id = p.id WHERE p.state != 'indexed' "
+                     "OR s.content_hash = p.content_hash)")
     return db.read("SELECT p.id, p.path, p.content_hash FROM face_queue q JOIN photos p ON p.id = q.photo_id "
                    "ORDER BY p.id")
 

@@ -41,12 +41,12 @@ def test_photos_indexed_before_people_existed_are_queued_for_the_face_search(tmp
 
     path = tmp_path / "lib.db"
     conn = sqlite3.connect(path)
-    for step in MIGRATIONS[:5]:                 # a library of schema 5, before people
+    for step in MIGRATIONS[:6]:                 # a library of schema 6, before the face queue
         conn.executescript(step)
     conn.execute("INSERT INTO roots(id, path, added_at) VALUES (1, '/r', 'now')")
     conn.executemany("INSERT INTO photos(id, root_id, path, folder, size, mtime, state, added_at) "
                      "VALUES (?, 1, ?, '/r', 1, 1, ?, 'now')", [(1, "/r/a.jpg", "indexed"), (2, "/r/b.jpg", "failed")])
-    conn.execute("PRAGMA user_version = 5")
+    conn.execute("PRAGMA user_version = 6")
     conn.commit()
     conn.close()
     db = Database(path)

@@ -1,6 +1,7 @@
 """The face stage on generated pictures: incremental behaviour (the pictures hold no faces)."""
 import shutil
 
+import numpy as np
 import pytest
 
 from core.people import stage
@@ -80,3 +81,20 @@ def test_the_face_search_reports_its_own_progress(library, tmp_path):
     faces = [p for p in seen if p.phase == "faces"]
     assert faces and faces[-1].done == faces[-1].total == 10
     assert seen.index(faces[0]) > 0 and seen[0].phase != "faces"    # after the embedding's progress
+
+
+def test_embedding_the_same_content_again_keeps_its_faces_and_decisions(scanned):
+    """A model switch re-embeds every photo; what the user decided about their faces stays."""
+    from tests.core.people.helpers import face_of, person_centres
+
+    library, _, paths = scanned
+    photo = library.photo_id(paths[0])
+    with library.db.transaction() as conn:
+        conn.execute("INSERT INTO people(name, created_at) VALUES ('Alice', 'now')")
+        conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop, person_id, assigned_by) "
+                     "VALUES (?, 0.1, 0.1, 0.2, 0.2, 1.5, 100, ?, x'ffd8', 1, 'user')",
+                     (photo, face_of(person_centres(1)[0], np.random.default_rng(0)).tobytes()))
+        conn.execute("INSERT INTO face_queue(photo_id) VALUES (?)", (photo,))   # as the writer does
+    assert stage.pending(library.db) == []
+    run = library.find_faces()
+    assert run.photos == 0 and library.people.photo_ids("Alice") == {photo}
