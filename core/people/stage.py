@@ -58,6 +58,8 @@ def pending(db) -> list[tuple[int, str, str | None]]:
     the same content again: those are dequeued here, and keep their faces and
     the user's decisions about them.
     """
+    if not db.scalar("SELECT 1 FROM face_queue LIMIT 1"):
+        return []      # the usual case for a watcher's scan: no write, no work
     with db.transaction() as conn:   # a photo that failed since it was queued is queued again if it recovers
         conn.execute("DELETE FROM face_queue WHERE photo_id IN (SELECT p.id FROM face_queue q JOIN photos p ON "
                      "p.id = q.photo_id LEFT JOIN face_scans s ON s.photo_id = p.id WHERE p.state != 'indexed' "
@@ -97,7 +99,9 @@ def run(library, cancel: threading.Event | None = None, on_progress=None) -> Fac
                 on_progress(Progress(out.photos, len(todo), rate, (len(todo) - out.photos) / rate if rate else None,
                                      out.failed, phase="faces"))
         _store(library.db, batch)
-    if not (cancel and cancel.is_set()):
+    # Grouping reads every unsorted face and every person: only after new work.
+    # (If a run is stopped first, the next one that finds faces groups them too.)
+    if (out.photos or out.copied) and not (cancel and cancel.is_set()):
         out.grouping = grouping.regroup(library.db)
     out.seconds = time.monotonic() - start
     return out
