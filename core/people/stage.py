@@ -111,7 +111,6 @@ def _store(db, batch) -> None:
     """Faces of a batch of photos, replacing what older content of them had."""
     if not batch:
         return
-    now = dt.datetime.now().isoformat(timespec="seconds")
     with db.transaction() as conn:
         for photo_id, digest, faces, error in batch:
             if conn.execute("SELECT 1 FROM photos WHERE id = ?", (photo_id,)).fetchone() is None:
@@ -121,9 +120,7 @@ def _store(db, batch) -> None:
                 "INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop) VALUES (?,?,?,?,?,?,?,?,?)",
                 [(photo_id, *f.box, f.score, f.size, f.embedding.astype("float32").tobytes(), f.crop)
                  for f in faces])
-            conn.execute("INSERT OR REPLACE INTO face_scans(photo_id, content_hash, faces, error, scanned_at) "
-                         "VALUES (?, ?, ?, ?, ?)", (photo_id, digest, len(faces), error, now))
-            conn.execute("DELETE FROM face_queue WHERE photo_id = ?", (photo_id,))
+            _searched(conn, photo_id, digest, len(faces), error)
 
 
 def _copy_from_twin(db, photo_id: int, path: str, content_hash: str | None, out: FaceRun) -> bool:
@@ -134,16 +131,21 @@ def _copy_from_twin(db, photo_id: int, path: str, content_hash: str | None, out:
                      "LIMIT 1", (content_hash, photo_id))
     if twin is None:
         return False
-    now = dt.datetime.now().isoformat(timespec="seconds")
     with db.transaction() as conn:
         conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
         conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop) "
                      "SELECT ?, x, y, w, h, score, size, embedding, crop FROM faces WHERE photo_id = ?",
                      (photo_id, twin))
         count = conn.execute("SELECT COUNT(*) FROM faces WHERE photo_id = ?", (photo_id,)).fetchone()[0]
-        conn.execute("INSERT OR REPLACE INTO face_scans(photo_id, content_hash, faces, error, scanned_at) "
-                     "VALUES (?, ?, ?, NULL, ?)", (photo_id, content_hash, count, now))
-        conn.execute("DELETE FROM face_queue WHERE photo_id = ?", (photo_id,))
+        _searched(conn, photo_id, content_hash, count, None)
     out.copied += 1
     out.faces += count
     return True
+
+
+def _searched(conn, photo_id: int, digest: str | None, faces: int, error: str | None) -> None:
+    """Record what content of a photo was searched, and take it off the queue."""
+    conn.execute("INSERT OR REPLACE INTO face_scans(photo_id, content_hash, faces, error, scanned_at) "
+                 "VALUES (?, ?, ?, ?, ?)", (photo_id, digest, faces, error,
+                                            dt.datetime.now().isoformat(timespec="seconds")))
+    conn.execute("DELETE FROM face_queue WHERE photo_id = ?", (photo_id,))
