@@ -23,7 +23,11 @@ def _print_hits(hits, as_json: bool) -> None:
         return
     if not hits:
         print("no matching photos")
-    for hit in hits:
+    weaker = next((i for i, h in enumerate(hits) if not h.likely), None)
+    for i, hit in enumerate(hits):
+        if i == weaker:   # on stderr, so piped paths stay paths
+            sys.stdout.flush()
+            print("------  less likely matches below (the adaptive cutoff)", file=sys.stderr, flush=True)
         print(f"{hit.score:6.3f}  {hit.path}")
 
 

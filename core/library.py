@@ -398,8 +398,9 @@ class Library:
         vector = engine.combine(positives, negatives)
         person_id = self.people.get(query.person).id if query.person else None
         allowed = engine.allowed_ids(self.db, query, person_id)
-        pairs = self.index(model_name).search(vector, query.top, allowed, ef=self.settings.get("search_ef"))
-        return engine.to_hits(self.db, pairs)
+        index = self.index(model_name)
+        pairs = index.search(vector, query.top, allowed, ef=self.settings.get("search_ef"))
+        return engine.mark_likely(engine.to_hits(self.db, pairs), index.typical_scores(vector))
 
     def similar(self, image: str, top: int = 20) -> list[SearchHit]:
         return self.search(SearchQuery(like=(image,), top=top))

@@ -34,6 +34,7 @@ class SearchHit:
     path: str
     score: float
     taken_at: str | None = None
+    likely: bool = True    # above the query's adaptive cutoff (core/tagging/cutoff.py)
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)

@@ -10,6 +10,8 @@ from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSize, Qt
 from PySide6.QtGui import QDrag, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QListView, QListWidget, QListWidgetItem, QMenu
 
+from desktop_app.sidebar import view_of
+
 MIME = "application/x-photosift-face"
 FaceRole = Qt.ItemDataRole.UserRole
 
@@ -105,7 +107,7 @@ class FacesPanel(QListWidget):
         if event.type() not in kinds or not event.mimeData().hasFormat(MIME):
             return super().eventFilter(obj, event)
         item = self.window_.sidebar.itemAt(event.position().toPoint())
-        view = item.data(Qt.ItemDataRole.UserRole) if item else None
+        view = view_of(item)
         target = view[1] if view and view[0] == "person" and view[1] is not None else None
         if event.type() == QEvent.Type.DragEnter:
             event.acceptProposedAction()

@@ -2,30 +2,34 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
+import json
 import logging
+from dataclasses import replace
 import os
 import sys
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QListView, QListWidget,
-                               QListWidgetItem, QMainWindow, QMenu, QMessageBox, QPushButton, QSlider,
-                               QSplitter, QToolBar)
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox,
+                               QSlider, QSplitter, QStackedWidget, QToolBar)
 
 from core.errors import PhotosiftError
 from desktop_app import menus, people, preferences, views
-from desktop_app.faces_panel import FacesPanel
-from desktop_app.filters import FilterBar
-from desktop_app.roots import add_root
 from desktop_app.bridge import IndexingBridge
+from desktop_app.faces_panel import FacesPanel
 from desktop_app.grid.delegate import ThumbnailDelegate
 from desktop_app.grid.model import PathRole, PhotoGridModel
 from desktop_app.grid.place import PlaceKeeper
+from desktop_app.grid.view import PhotoGridView
+from desktop_app.indexing_status import IndexingStatus
+from desktop_app.results import ResultHeader, StatePage, state_for
+from desktop_app.roots import add_root
+from desktop_app.sidebar import Sidebar
 from desktop_app.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
+# Views worth reopening at the next start (a search or a similar-photo query is not).
+SAVED_VIEWS = ("all", "recent", "places", "folder", "album", "tag", "duplicates", "events", "person")
 NO_MODEL = ("No model installed, so search is off. Use File → Import model… with a weights file, "
             "or run `photosift models download`.")
 
@@ -43,14 +47,7 @@ class MainWindow(QMainWindow):
         self._stopped: bool | None = None   # set by shutdown()
 
         self.model = PhotoGridModel(library.thumbnails.path_for, self)
-        self.grid = QListView()
-        self.grid.setViewMode(QListView.ViewMode.IconMode)
-        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
-        self.grid.setUniformItemSizes(True)
-        self.grid.setMovement(QListView.Movement.Static)
-        self.grid.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
-        self.grid.setLayoutMode(QListView.LayoutMode.Batched)
-        self.grid.setBatchSize(2000)   # a 100k grid lays out in ~50 steps of a few ms
+        self.grid = PhotoGridView()
         self.place = PlaceKeeper(self.grid, self.model, self)
         self.delegate = ThumbnailDelegate(self.grid)
         self.grid.setItemDelegate(self.delegate)
@@ -61,14 +58,24 @@ class MainWindow(QMainWindow):
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grid.customContextMenuRequested.connect(self._context_menu)
 
-        self.sidebar = QListWidget()
-        self.sidebar.setMaximumWidth(260)
-        self.sidebar.currentItemChanged.connect(self._sidebar_changed)
+        self.sidebar_panel = Sidebar()
+        self.sidebar_panel.setMaximumWidth(300)
+        self.sidebar = self.sidebar_panel.tree
+        self.sidebar_panel.chosen.connect(self._sidebar_chosen)
         self.faces = people.attach(self, FacesPanel(self))
+        self.header = ResultHeader()
+        self.filter_bar = self.header.filters
+        self.filter_bar.changed.connect(lambda _: self._refresh_view())
+        self.state_page = StatePage()
+        self.state_page.action.connect(self._state_action)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(people.with_faces_above(self.faces, self.grid))
+        self.stack.addWidget(self.state_page)
         splitter = QSplitter()
-        splitter.addWidget(self.sidebar)
-        splitter.addWidget(people.with_faces_above(self.faces, self.grid))
+        splitter.addWidget(self.sidebar_panel)
+        splitter.addWidget(people.with_faces_above(self.header, self.stack))
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 960])
         self.setCentralWidget(splitter)
 
         self.search = QLineEdit()
@@ -85,21 +92,19 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Search")
         bar.setMovable(False)
         bar.addWidget(self.search)
-        self.filter_bar = FilterBar()
-        self.filter_bar.changed.connect(lambda _: self._refresh_view())
-        bar.addWidget(self.filter_bar)
         bar.addWidget(QLabel("  Zoom "))
         bar.addWidget(self.zoom)
         self.addToolBar(bar)
 
         self.status = QLabel("")
-        self.pause = QPushButton("Pause indexing")
-        self.pause.setCheckable(True)
-        self.pause.toggled.connect(self._toggle_pause)
+        self.indexing = IndexingStatus(self.bridge)
+        self.pause = self.indexing.pause
         self.statusBar().addWidget(self.status, 1)
-        self.statusBar().addPermanentWidget(self.pause)
+        self.statusBar().addPermanentWidget(self.indexing)
         self.bridge.progress.connect(self._on_progress)
         self.bridge.scanned.connect(self._on_scanned)
+        self._sidebar_data: dict = {}
+        self._shown_rows = 0
 
         menus.build(self)
         self._check_model()
@@ -127,46 +132,16 @@ class MainWindow(QMainWindow):
 
     def _fill_sidebar(self) -> None:
         def done(data):
-            current = self._view
-            self.sidebar.blockSignals(True)
-            self.sidebar.clear()
-            for label, view in (("All photos", ("all", None)), ("Recent", ("recent", None))):
-                self._add_entry(label, view)
-            self._add_header("Folders")
-            for root in data["folders"]:
-                self._add_entry(os.path.basename(root.rstrip(os.sep)) or root, ("folder", root), tooltip=root)
-            self._add_header("Albums")
-            for name, kind in data["albums"]:
-                self._add_entry(name, ("album", name), tooltip=f"{kind} album")
-            for category, tags in data["tags"]:
-                self._add_header(f"Tags · {category}")
-                for name, count in tags:
-                    self._add_entry(f"{name} ({count})", ("tag", name))
-            people.add_section(self, data.get("people", []))
-            self._add_header("Groups")
-            self._add_entry("Duplicates", ("duplicates", None))
-            self._add_entry("Events", ("events", None))
-            self.sidebar.blockSignals(False)
-            self._view = current
+            self._sidebar_data = data
+            self.sidebar_panel.fill(data, self._view)
+            self.filter_bar.people = [row["label"] for row in data.get("people", []) if row["named"]]
             self._manual_albums = [name for name, kind in data["albums"] if kind == "manual"]
+            self._show_state()
 
         lib = self.library
-        if lib.settings.get("active_model"):
-            self.tasks.run(lambda: views.sidebar(lib), done,
-                           lambda e: done({"folders": [r.path for r in lib.roots()], "albums": [], "tags": []}))
-        else:
-            self.tasks.run(lambda: {"folders": [r.path for r in lib.roots()], "albums": [], "tags": []}, done)
-
-    def _add_entry(self, label: str, view, tooltip: str = "") -> None:
-        item = QListWidgetItem(label)
-        item.setData(Qt.ItemDataRole.UserRole, view)
-        item.setToolTip(tooltip)
-        self.sidebar.addItem(item)
-
-    def _add_header(self, label: str) -> None:
-        item = QListWidgetItem(label.upper())
-        item.setFlags(Qt.ItemFlag.NoItemFlags)
-        self.sidebar.addItem(item)
+        with_model = bool(lib.settings.get("active_model"))
+        self.tasks.run(lambda: views.sidebar(lib, with_model), done,
+                       lambda e: done(views.sidebar(lib, with_model=False)) if with_model else None)
 
     # -- views -----------------------------------------------------------
     def show_view(self, kind: str, arg=None, refresh: bool = False) -> None:
@@ -184,7 +159,9 @@ class MainWindow(QMainWindow):
         func = {
             "all": lambda: views.all_photos(lib, filters=filters),
             "recent": lambda: views.all_photos(lib, recent=True, filters=filters),
-            "folder": lambda: views.all_photos(lib, filters=replace(filters, folder=arg)),
+            "places": lambda: views.places(lib, filters=filters),
+            "folder": lambda: views.all_photos(lib, filters=replace(filters, folder=arg),
+                                               title=os.path.basename(arg.rstrip(os.sep)) or arg),
             "search": lambda: views.search(lib, arg, filters=filters),
             "similar": lambda: views.search(lib, "", like=(arg,), filters=filters),
             "album": lambda: views.album(lib, arg),
@@ -194,14 +171,17 @@ class MainWindow(QMainWindow):
             "person": lambda: views.person(lib, arg),
         }[kind]
 
-        def done(rows):
+        def done(listing):
             if generation != self._generation:   # a newer query superseded this one
                 return
+            self.grid.set_sections(listing.sections)
             if refresh:
-                self.place.update(rows)
+                self.place.update(listing.rows)
             else:
-                self.model.set_rows(rows)
+                self.model.set_rows(listing.rows)
                 self.grid.scrollToTop()
+            self.listing = listing
+            self._show_state()
 
         def failed(exc):
             if generation == self._generation:
@@ -211,6 +191,36 @@ class MainWindow(QMainWindow):
 
         self.tasks.run(func, done, failed, lane="search" if kind in ("search", "similar") else "views")
         self.faces.show_for(self._view)
+        self.sidebar_panel.select(self._view)
+
+    def _show_state(self) -> None:
+        """The header line, the offline banner, and the state page when there is nothing to show."""
+        listing = getattr(self, "listing", None)
+        rows = len(listing.rows) if listing else 0
+        self.header.show_title(listing.title if listing else "")
+        kind, arg = self._view
+        offline = [path for path, online, _n in self._sidebar_data.get("folders", []) if not online]
+        banner = None
+        if kind == "folder" and arg in offline:
+            banner = (f"{arg} is offline (a disconnected drive?). Its photos are shown from their thumbnails "
+                      "and come back when it is connected.")
+        elif kind in ("search", "similar") and listing and rows and not listing.likely:
+            banner = ("No photo is a strong match. These are the closest; "
+                      + ("remove a filter, or " if self.filter_bar.filters else "") + "try a broader description.")
+        self.header.show_banner(banner)
+        state = state_for(self._view, rows, self.filter_bar.filters, len(self._sidebar_data.get("folders", ())),
+                          self.indexing.busy, self.search.isEnabled())
+        if state is None or listing is None or not self._sidebar_data:   # wait for both queries to answer
+            self.stack.setCurrentIndex(0)
+            return
+        self.state_page.show_state(*state)
+        self.stack.setCurrentIndex(1)
+        if state[0] == "empty":
+            self.header.show_title("")
+
+    def _state_action(self, key: str) -> None:
+        {"add_folder": self._add_folder, "import_model": self._import_model,
+         "clear_filters": lambda: self.filter_bar.set_filters(type(self.filter_bar.filters)())}[key]()
 
     def first_visible_photo(self) -> int | None:
         return self.place.first_visible_photo()
@@ -223,18 +233,14 @@ class MainWindow(QMainWindow):
         text = self.search.text().strip()
         self.show_view("search", text) if text else self.show_view("all")
 
-    def _sidebar_changed(self, item, _previous=None) -> None:
-        view = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if view:
-            self.search.blockSignals(True)
-            self.search.clear()
-            self.search.blockSignals(False)
-            self.show_view(*view)
+    def _sidebar_chosen(self, view) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.show_view(*view)
 
     def _set_zoom(self, value: int) -> None:
-        self.delegate.size = value
-        self.grid.setIconSize(QSize(value, value))
-        self.grid.doItemsLayout()
+        self.grid.set_target(value)
 
     # -- actions ---------------------------------------------------------
     def _selected_path(self) -> str | None:
@@ -248,7 +254,10 @@ class MainWindow(QMainWindow):
         index = index if index is not None else self.grid.currentIndex()
         if not index.isValid():
             return None
-        viewer = Viewer(self, self.model.photo_ids(), index.row())
+        likely = getattr(getattr(self, "listing", None), "likely", None)
+        scores = {pid: (score, likely is None or row < likely) for row, (pid, score) in
+                  enumerate(self.model.scores()) if score is not None}
+        viewer = Viewer(self, self.model.photo_ids(), index.row(), scores)
         viewer.show()
         return viewer
 
@@ -336,30 +345,8 @@ class MainWindow(QMainWindow):
         self.tasks.run(lambda: self.library.organizer.export_paths(paths, dest, "copy", xmp=True), done,
                        lambda exc: QMessageBox.warning(self, "Photosift", str(exc)), interactive=False)
 
-    def _open(self, index) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(index.data(PathRole)))
-
     def _context_menu(self, pos) -> None:
-        index = self.grid.indexAt(pos)
-        if not index.isValid():
-            return
-        path = index.data(PathRole)
-        menu = QMenu(self)
-        menu.addAction("View", lambda: self.open_viewer(index))
-        menu.addAction("Open in Default App", lambda: self._open(index))
-        menu.addAction("Show in File Manager",
-                       lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path))))
-        menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(path))
-        find = menu.addAction("Find Similar", lambda: self.search_by_example(path))
-        find.setEnabled(self.search.isEnabled())
-        menu.addSeparator()
-        albums = menu.addMenu("Add to Album")
-        for name in self._manual_albums:
-            albums.addAction(name, lambda name=name: self.add_selection_to_album(name))
-        albums.addSeparator()
-        albums.addAction("New Album…", self.add_selection_to_album)
-        menu.addAction("Export Selection…", self.export_selection)
-        menu.exec(self.grid.viewport().mapToGlobal(pos))
+        menus.grid_context_menu(self, pos)
 
     def search_by_example(self, path: str) -> None:
         """Photos like this image, which may be outside the library."""
@@ -428,25 +415,27 @@ class MainWindow(QMainWindow):
                           "hnswlib (Apache-2.0), watchdog (Apache-2.0), Pillow (MIT-CMU).</p>")
 
     # -- background indexing ----------------------------------------------
-    def _toggle_pause(self, paused: bool) -> None:
-        self.bridge.set_paused(paused)
-        self.pause.setText("Resume indexing" if paused else "Pause indexing")
-
     def _on_progress(self, p) -> None:
+        was_busy = self.indexing.busy
+        self.indexing.show_progress(p)
+        if self.indexing.busy != was_busy:
+            self._show_state()
         eta = "" if p.eta_s is None else f", {int(p.eta_s) // 60}:{int(p.eta_s) % 60:02d} left"
         doing = "Finding faces" if p.phase == "faces" else "Indexing"
         self.status.setText(f"{doing} {p.done}/{p.total} · {p.images_per_s:.1f} photos/s{eta}"
                             + (f" · {p.failed} failed" if p.failed else ""))
 
     def _on_scanned(self, summary) -> None:
+        self.indexing.finished()
         changed = summary.added + summary.updated + summary.moved + summary.removed + summary.reused
         failed = f" · {summary.failed} could not be read" if summary.failed else ""
         self.tasks.run(lambda: self.library.db.scalar("SELECT COUNT(*) FROM photos WHERE state = 'indexed'"),
                        lambda total: self.status.setText(f"{total} photos{failed}"), interactive=False)
-        if changed and self._view[0] in ("all", "recent", "folder"):
+        if changed and self._view[0] in ("all", "recent", "folder", "places"):
             self.show_view(*self._view, refresh=True)   # new photos appear; the user's place is kept
         if changed:
             self._fill_sidebar()
+        self._show_state()
 
     # -- first run and window state --------------------------------------
     def show_first_run(self):
@@ -465,7 +454,7 @@ class MainWindow(QMainWindow):
             self.bridge.watch(root.path)   # watched, and indexed now that there may be a model
 
     def restore_state(self) -> None:
-        """Window geometry and zoom are state, kept apart from preferences."""
+        """Window geometry, zoom, the sidebar's open sections and the view: state, apart from preferences."""
         state = preferences.store()
         geometry = state.value("window/geometry")
         if geometry is not None:
@@ -473,11 +462,21 @@ class MainWindow(QMainWindow):
         zoom = state.value("window/zoom")
         if zoom is not None:
             self.zoom.setValue(int(zoom))
+        try:
+            sidebar = json.loads(state.value("sidebar/state") or "{}")
+        except (TypeError, ValueError):
+            sidebar = {}
+        self.sidebar_panel.restore(sidebar)
+        view = sidebar.get("view")
+        if isinstance(view, list) and len(view) == 2 and view[0] in SAVED_VIEWS and tuple(view) != self._view:
+            self.show_view(*view)
 
     def save_state(self) -> None:
         state = preferences.store()
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/zoom", self.zoom.value())
+        view = list(self._view) if self._view[0] in SAVED_VIEWS else ["all", None]
+        state.setValue("sidebar/state", json.dumps(dict(self.sidebar_panel.state(), view=view)))
 
     def shutdown(self) -> bool:
         """Stop background work; safe to call twice (close, then quit).

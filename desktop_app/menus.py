@@ -5,8 +5,13 @@ menu); elsewhere they stay under Edit, Help and File.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+import os
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from desktop_app.grid.model import PathRole
 
 
 def build(window) -> None:
@@ -51,3 +56,27 @@ def build(window) -> None:
     about = QAction("&About Photosift", window, triggered=window._about)
     about.setMenuRole(QAction.MenuRole.AboutRole)
     help_menu.addAction(about)
+
+
+def grid_context_menu(window, pos) -> None:
+    """View, open, find similar, add to an album: what a right-click on a photo offers."""
+    index = window.grid.indexAt(pos)
+    if not index.isValid():
+        return
+    path = index.data(PathRole)
+    menu = QMenu(window)
+    menu.addAction("View", lambda: window.open_viewer(index))
+    menu.addAction("Open in Default App", lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
+    menu.addAction("Show in File Manager",
+                   lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path))))
+    menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(path))
+    find = menu.addAction("Find Similar", lambda: window.search_by_example(path))
+    find.setEnabled(window.search.isEnabled())
+    menu.addSeparator()
+    albums = menu.addMenu("Add to Album")
+    for name in window._manual_albums:
+        albums.addAction(name, lambda name=name: window.add_selection_to_album(name))
+    albums.addSeparator()
+    albums.addAction("New Album…", window.add_selection_to_album)
+    menu.addAction("Export Selection…", window.export_selection)
+    menu.exec(window.grid.viewport().mapToGlobal(pos))

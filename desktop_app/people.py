@@ -1,15 +1,14 @@
-"""The People section of the sidebar: a face and a count per person, and naming.
+"""People in the window: the sidebar's rows (a face and a count per person), naming, the faces panel.
 
 The face crops are small JPEGs that Photosift made itself (core/people), so
 decoding them on the GUI thread never touches a user's file.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QInputDialog, QListWidgetItem, QMenu, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMenu, QVBoxLayout, QWidget
 
-ICON = QSize(32, 32)
+from desktop_app.sidebar import view_of
 
 
 def attach(window, faces):
@@ -43,28 +42,9 @@ def section_rows(lib) -> list[dict]:
     return rows
 
 
-def add_section(window, rows: list[dict]) -> None:
-    """Append the People header and entries to the window's sidebar."""
-    window.filter_bar.people = [row["label"] for row in rows if row["named"]]
-    if not rows:
-        return
-    window.sidebar.setIconSize(ICON)
-    window._add_header("People")
-    for row in rows:
-        item = QListWidgetItem(f"{row['label']} ({row['photos']})")
-        item.setData(Qt.ItemDataRole.UserRole, ("person", row["id"]))
-        item.setToolTip(f"{row['faces']} faces in {row['photos']} photos"
-                        + ("" if row["named"] or row["id"] is None else " · right-click to name this person"))
-        if row["crop"]:
-            pixmap = QPixmap()
-            pixmap.loadFromData(row["crop"], "JPEG")
-            item.setIcon(QIcon(pixmap))
-        window.sidebar.addItem(item)
-
-
 def context_menu(window, item, pos) -> None:
     """Name, or hide, the person under the pointer."""
-    view = item.data(Qt.ItemDataRole.UserRole) if item else None
+    view = view_of(item)
     if not view or view[0] != "person" or view[1] is None:
         return
     menu = QMenu(window)

@@ -27,6 +27,13 @@ def _read_image(library, path: str) -> QImage | None:
         return None
 
 
+def _score_line(score) -> str:
+    if score is None:
+        return ""
+    value, likely = score
+    return f"<br><b>Match score:</b> {value:.3f} ({'a likely match' if likely else 'below the cutoff: a weaker match'})"
+
+
 def _details(photo) -> str:
     rows = [("File", os.path.basename(photo.path)), ("Folder", os.path.dirname(photo.path)),
             ("Taken", (photo.taken_at or "unknown").replace("T", " ")),
@@ -39,8 +46,10 @@ def _details(photo) -> str:
 
 
 class Viewer(QDialog):
-    def __init__(self, window, photo_ids: list[int], position: int):
+    def __init__(self, window, photo_ids: list[int], position: int, scores: dict | None = None):
+        """scores: photo id -> (score, above the cutoff), when the photos are a search's results."""
         super().__init__(window)
+        self.scores = scores or {}
         self.window_ = window
         self.library = window.library
         self.tasks = window.tasks
@@ -113,7 +122,8 @@ class Viewer(QDialog):
         names = sorted({name for _, name in faces if name})
         self.details.setText(_details(photo)
                              + (f"<br><b>Albums:</b> {', '.join(html.escape(a) for a in albums)}" if albums else "")
-                             + (f"<br><b>People:</b> {', '.join(html.escape(n) for n in names)}" if names else ""))
+                             + (f"<br><b>People:</b> {', '.join(html.escape(n) for n in names)}" if names else "")
+                             + _score_line(self.scores.get(photo_id)))
         self._pixmap = QPixmap.fromImage(image) if image is not None and not image.isNull() else QPixmap()
         self._fit()
         self._show_tags(tags)

@@ -6,12 +6,14 @@ the result list.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import numpy as np
 
 from core.paths import db_path
 from core.search.query import SearchQuery, parse_date
+from core.tagging.cutoff import adaptive_cutoff
 from core.types import SearchHit
 
 log = logging.getLogger(__name__)
@@ -80,3 +82,15 @@ def to_hits(db, pairs: list[tuple[int, float]]) -> list[SearchHit]:
             rows[r[0]] = r
     return [SearchHit(photo_id=pid, path=rows[pid][1], score=round(score, 4), taken_at=rows[pid][2])
             for pid, score in pairs if pid in rows]
+
+
+def mark_likely(hits: list[SearchHit], typical: np.ndarray) -> list[SearchHit]:
+    """Flag the hits above the query's adaptive cutoff; the rest stay, as weaker matches.
+
+    The cutoff is the smart albums' rule (core/tagging/cutoff.py), with the
+    library's typical score read from a sample, since hits are only the best.
+    """
+    if not hits:
+        return hits
+    cutoff = adaptive_cutoff(np.array([h.score for h in hits]), typical)
+    return [h if h.score >= cutoff else dataclasses.replace(h, likely=False) for h in hits]

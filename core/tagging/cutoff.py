@@ -27,17 +27,23 @@ GAP_SHARE = 0.1
 MIN_SPREAD = 1e-4
 
 
-def adaptive_cutoff(scores: np.ndarray) -> float:
-    """The lowest score that still belongs to the album (inf if none does)."""
+def adaptive_cutoff(scores: np.ndarray, typical: np.ndarray | None = None) -> float:
+    """The lowest score that still belongs to the album (inf if none does).
+
+    `typical`: scores of a sample of the whole library, when `scores` are
+    only the best few (a search's top hits); the median and spread, "a photo
+    that does not match", are read from them instead.
+    """
     scores = np.asarray(scores, dtype=np.float64)
     if scores.size == 0:
         return float("inf")
-    if scores.size < 5:
+    background = scores if typical is None or len(typical) < 5 else np.asarray(typical, dtype=np.float64)
+    if background.size < 5:
         return float(scores.max())
-    median = float(np.median(scores))
-    spread = max(1.4826 * float(np.median(np.abs(scores - median))), MIN_SPREAD)
+    median = float(np.median(background))
+    spread = max(1.4826 * float(np.median(np.abs(background - median))), MIN_SPREAD)
     best = float(scores.max())
-    span = best - median
+    span = max(best - median, 0.0)
     floor = max(best - RELATIVE * span, median + Z_MIN * spread)
     kept = np.sort(scores[scores >= floor])[::-1]
     if kept.size == 0:

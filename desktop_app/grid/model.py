@@ -7,9 +7,10 @@ cache, and a miss asks the loader and shows a placeholder until it answers.
 from __future__ import annotations
 
 import os
+import time
 from collections import OrderedDict
 
-import time
+import numpy as np
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
@@ -19,6 +20,7 @@ from desktop_app.grid.thumbloader import ThumbnailLoader
 PathRole = Qt.ItemDataRole.UserRole + 1
 PhotoIdRole = Qt.ItemDataRole.UserRole + 2
 ScoreRole = Qt.ItemDataRole.UserRole + 3
+DateRole = Qt.ItemDataRole.UserRole + 4
 LRU_SIZE = 600
 
 
@@ -26,7 +28,9 @@ class PhotoGridModel(QAbstractListModel):
     def __init__(self, thumbnail_path, parent=None):
         """thumbnail_path(content_hash) -> path of the cached thumbnail file."""
         super().__init__(parent)
-        self._rows: list[tuple[int, str, str | None, float | None]] = []   # id, path, hash, score
+        # id, path, content hash, score, aspect ratio (width / height), date ("2024-06-30 …")
+        self._rows: list[tuple] = []
+        self._aspects: np.ndarray | None = None
         self._thumb_path = thumbnail_path
         self._cache: OrderedDict[int, QPixmap] = OrderedDict()
         self._row_of: dict[int, int] = {}
@@ -35,13 +39,21 @@ class PhotoGridModel(QAbstractListModel):
         self._drain.timeout.connect(self._take_loaded)
         self.loader.available.connect(self._drain.start)
 
-    def set_rows(self, rows: list[tuple[int, str, str | None, float | None]]) -> None:
+    def set_rows(self, rows: list[tuple]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._row_of = {r[0]: i for i, r in enumerate(self._rows)}
+        self._aspects = None
         self.endResetModel()
 
-    def update_rows(self, rows: list[tuple[int, str, str | None, float | None]]) -> None:
+    def aspects(self) -> np.ndarray:
+        """Every row's aspect ratio, for the justified layout (1.0 where unknown)."""
+        if self._aspects is None or len(self._aspects) != len(self._rows):
+            self._aspects = np.fromiter(((r[4] or 1.0) if len(r) > 4 else 1.0 for r in self._rows),
+                                        dtype=np.float64, count=len(self._rows))
+        return self._aspects
+
+    def update_rows(self, rows: list[tuple]) -> None:
         """Become `rows` by removing and inserting runs of rows, not by a reset.
 
         A view refreshed while indexing runs (every watcher batch) keeps its
@@ -50,6 +62,7 @@ class PhotoGridModel(QAbstractListModel):
         that stay changed their order, this falls back to a reset.
         """
         rows = list(rows)
+        self._aspects = None
         wanted = {r[0] for r in rows}
         end = len(self._rows)
         while end > 0:   # removals, last run first so earlier row numbers hold
@@ -87,6 +100,7 @@ class PhotoGridModel(QAbstractListModel):
             self.endInsertRows()
             at, new = at + stop - new, stop
         self._row_of = {r[0]: i for i, r in enumerate(self._rows)}
+        self._aspects = None
         for row in changed:
             self.dataChanged.emit(self.index(row), self.index(row))
 
@@ -96,13 +110,16 @@ class PhotoGridModel(QAbstractListModel):
     def photo_ids(self) -> list[int]:
         return [r[0] for r in self._rows]
 
+    def scores(self) -> list[tuple[int, float | None]]:
+        return [(r[0], r[3]) for r in self._rows]
+
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        photo_id, path, content_hash, score = self._rows[index.row()]
+        photo_id, path, content_hash, score = self._rows[index.row()][:4]
         if role == Qt.ItemDataRole.DisplayRole:
             return os.path.basename(path)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -121,6 +138,9 @@ class PhotoGridModel(QAbstractListModel):
             return photo_id
         if role == ScoreRole:
             return score
+        if role == DateRole:
+            row = self._rows[index.row()]
+            return row[5] if len(row) > 5 else None
         return None
 
     def _take_loaded(self) -> None:

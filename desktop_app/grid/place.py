@@ -10,7 +10,7 @@ anchored, so new photos show up above.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPoint, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QAbstractItemView
 
 from desktop_app.grid.model import PhotoIdRole
@@ -27,7 +27,7 @@ class PlaceKeeper(QObject):
         self._timer.timeout.connect(self._restore)
 
     def first_visible_photo(self) -> int | None:
-        index = self.grid.indexAt(QPoint(self.grid.spacing() + 2, self.grid.spacing() + 2))
+        index = self.grid.first_visible_index()
         return index.data(PhotoIdRole) if index.isValid() else None
 
     def update(self, rows) -> None:
@@ -42,9 +42,8 @@ class PlaceKeeper(QObject):
         self.model.update_rows(rows)
         if anchor is None or self.model.row_of(anchor) is None:
             return
-        # The view lays rows out again in batches (a 100k grid in one pass would
-        # freeze the window for 200 ms); the anchor goes back to the top once its
-        # batch is laid out, and the viewport is not repainted in between.
+        # The anchor goes back to the top once the view has laid the new rows
+        # out (on the next event-loop turn); the viewport is not repainted in between.
         self._anchor = anchor
         self._tries = 0
         self.grid.viewport().setUpdatesEnabled(False)

@@ -146,8 +146,7 @@ def test_creating_a_smart_album_shows_it(qtbot, window):
                     and win.model.index(0).data(ScoreRole) is not None, timeout=10000)
     top = _first_paths(win, 3)
     assert sum(truth[p].shape == "circle" and truth[p].colour == "red" for p in top) >= 2
-    qtbot.waitUntil(lambda: any(win.sidebar.item(i).text() == "Red circles" for i in range(win.sidebar.count())),
-                    timeout=10000)
+    qtbot.waitUntil(lambda: "Red circles" in win.sidebar_panel.entries("album"), timeout=10000)
 
 
 def test_search_by_example_and_delete_only_leaves_the_album(qtbot, window, tmp_path):

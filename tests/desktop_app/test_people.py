@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from desktop_app.filters import Filters
 from desktop_app.mainwindow import MainWindow
+from desktop_app.sidebar import view_of
 from tests.conftest import shapes
 from tests.core.people.helpers import face_of, person_centres
 from tests.desktop_app.helpers import shown_paths
@@ -19,8 +20,8 @@ def _crop() -> bytes:
 
 
 def _people_entries(win) -> dict[str, object]:
-    items = [win.sidebar.item(i) for i in range(win.sidebar.count())]
-    return {it.text(): it for it in items if (it.data(Qt.ItemDataRole.UserRole) or ("",))[0] == "person"}
+    """'Name (photos)' -> the person's sidebar entry."""
+    return {f"{label} ({item.text(1)})": item for label, item in win.sidebar_panel.entries("person").items()}
 
 
 def test_people_are_listed_with_a_face_and_open_to_their_photos(qtbot, library, tmp_path, monkeypatch):
@@ -43,11 +44,11 @@ def test_people_are_listed_with_a_face_and_open_to_their_photos(qtbot, library, 
     win.show()
     qtbot.waitUntil(lambda: len(_people_entries(win)) == 1, timeout=10000)
     (label, item), = _people_entries(win).items()
-    assert label.startswith("Unnamed #") and label.endswith("(4)") and not item.icon().isNull()
+    assert label.startswith("Unnamed #") and label.endswith("(4)") and not item.icon(0).isNull()
     win.sidebar.setCurrentItem(item)
     qtbot.waitUntil(lambda: win._view[0] == "person" and sorted(shown_paths(win)) == red, timeout=10000)
     # Naming, as the context menu does it.
-    person = item.data(Qt.ItemDataRole.UserRole)[1]
+    person = view_of(item)[1]
     win.tasks.run(lambda: library.people.name(person, "Alice"), lambda _: win._fill_sidebar())
     qtbot.waitUntil(lambda: "Alice (4)" in _people_entries(win), timeout=10000)
     # The person filter, as the Filter menu sets it, narrows a search to her photos.

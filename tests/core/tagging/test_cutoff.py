@@ -27,3 +27,14 @@ def test_no_clear_matches_gives_a_small_album():
 
 def test_empty():
     assert adaptive_cutoff(np.array([])) == float("inf")
+
+
+def test_a_library_sample_stands_for_the_typical_photo_when_only_the_best_scores_are_known():
+    rng = np.random.default_rng(3)
+    library = rng.normal(0.20, 0.02, 5000)
+    matches = rng.normal(0.34, 0.005, 12)
+    top = np.sort(np.concatenate([library, matches]))[::-1][:300]
+    # Alone, the best 300 look like a population of their own: its median is already far above the library's.
+    with_sample = adaptive_cutoff(top, typical=library[::5])
+    assert (top >= with_sample).sum() == 12
+    assert adaptive_cutoff(top, typical=np.array([0.1])) == adaptive_cutoff(top)   # too small a sample: ignored

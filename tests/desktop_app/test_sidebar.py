@@ -1,0 +1,103 @@
+"""The sidebar: sections with icons that open and close, tags by category, a filter box, kept state."""
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+
+from desktop_app.mainwindow import MainWindow
+from desktop_app.sidebar import muted, view_of
+from tests.desktop_app.helpers import open_window
+
+
+def _contrast(a, b) -> float:
+    def luminance(c):
+        channels = [x / 255 for x in c.getRgb()[:3]]
+        lin = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _tags_ready(win):
+    tags = win.sidebar_panel.section("tags")
+    return tags is not None and tags.childCount() > 0
+
+
+def test_sections_have_icons_counts_and_tags_in_closed_categories(qtbot, library, tmp_path):
+    win, truth = open_window(qtbot, library, tmp_path / "photos")
+    panel = win.sidebar_panel
+    qtbot.waitUntil(lambda: _tags_ready(win), timeout=10000)
+    headings = [panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())]
+    shown = [h.text(0) for h in headings if not h.isHidden()]
+    assert shown[0] == "Library"
+    assert {"Library", "Events", "Duplicates", "Folders", "Tags"} <= set(shown)
+    assert all(not h.icon(0).isNull() for h in headings)
+    everything = panel.entries()["All photos"]
+    assert everything.text(1) == str(len(truth))
+    assert everything.textAlignment(1) & Qt.AlignmentFlag.AlignRight
+    # Counts are muted, yet readable: WCAG's 4.5:1 against the background.
+    palette = panel.palette()
+    assert _contrast(muted(palette), palette.color(QPalette.ColorRole.Window)) >= 4.5
+    assert everything.foreground(1).color() == muted(palette)
+    # Tags sit in their categories, closed by default.
+    tags = panel.section("tags")
+    assert not tags.isExpanded()
+    categories = [tags.child(i) for i in range(tags.childCount())]
+    assert categories and all(c.childCount() and not c.isExpanded() for c in categories)
+    assert all(view_of(c.child(0))[0] == "tag" for c in categories)
+    # A click on a heading opens and closes it.
+    folders = panel.section("folders")
+    assert folders.isExpanded()
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.tree.visualItemRect(folders).center())
+    assert not folders.isExpanded()
+    win.close()
+
+
+def test_typing_in_the_filter_shows_only_matching_entries_with_their_sections_open(qtbot, library, tmp_path):
+    win, _truth = open_window(qtbot, library, tmp_path / "photos")
+    panel = win.sidebar_panel
+    qtbot.waitUntil(lambda: _tags_ready(win), timeout=10000)
+    tag_names = list(panel.entries("tag"))
+    wanted = tag_names[0]
+    qtbot.keyClicks(panel.find, wanted)
+    visible = [label for label, item in panel.entries().items() if not item.isHidden()]
+    assert wanted in visible and all(wanted.lower() in label.lower() for label in visible)
+    tags = panel.section("tags")
+    entry = panel.entries("tag")[wanted]
+    assert entry.parent().isExpanded() and tags.isExpanded()
+    assert panel.section("library").isHidden()   # nothing in it matches
+    panel.find.clear()
+    assert not panel.section("library").isHidden() and not tags.isExpanded()   # back as the user left it
+    win.close()
+
+
+def test_open_sections_and_the_chosen_entry_are_kept_across_runs(qtbot, library, tmp_path):
+    win, _truth = open_window(qtbot, library, tmp_path / "photos")
+    panel = win.sidebar_panel
+    qtbot.waitUntil(lambda: _tags_ready(win), timeout=10000)
+    panel.section("folders").setExpanded(False)
+    tags = panel.section("tags")
+    tags.setExpanded(True)
+    tags.child(0).setExpanded(True)
+    tag = tags.child(0).child(0)
+    panel.tree.setCurrentItem(tag)
+    assert win._view == view_of(tag)
+    win.close()   # saves the window's state
+
+    again = MainWindow(library, watch=False)
+    qtbot.addWidget(again)
+    again.show()
+    again.restore_state()
+    panel = again.sidebar_panel
+    qtbot.waitUntil(lambda: _tags_ready(again) and again._view == view_of(tag), timeout=10000)
+    qtbot.waitUntil(lambda: panel.tree.currentItem() is not None, timeout=10000)
+    assert view_of(panel.tree.currentItem()) == view_of(tag)
+    assert not panel.section("folders").isExpanded()
+    assert panel.section("tags").isExpanded() and panel.section("tags").child(0).isExpanded()
+    assert panel.section("library").isExpanded()
+    again.close()
+    # A fresh window (no saved state restored) starts from the defaults.
+    fresh = MainWindow(library, watch=False)
+    qtbot.addWidget(fresh)
+    qtbot.waitUntil(lambda: _tags_ready(fresh), timeout=10000)
+    assert fresh.sidebar_panel.section("folders").isExpanded() and not fresh.sidebar_panel.section("tags").isExpanded()
+    fresh.close()
