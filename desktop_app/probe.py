@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.grid.model import PhotoIdRole, ScoreRole
@@ -39,7 +39,7 @@ class StartupProbe(QObject):
     def _visible_loaded(self) -> bool:
         grid, model = self.window.grid, self.window.model
         rect = grid.viewport().rect()
-        first = grid.indexAt(rect.topLeft() + QPoint(10, 10))
+        first = grid.first_visible_index()
         if not first.isValid():
             return False
         row = first.row()
