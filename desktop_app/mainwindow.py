@@ -104,7 +104,6 @@ class MainWindow(QMainWindow):
         self.bridge.progress.connect(self._on_progress)
         self.bridge.scanned.connect(self._on_scanned)
         self._sidebar_data: dict = {}
-        self._shown_rows = 0
 
         menus.build(self)
         self._check_model()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QFont, QPainter, QPalette, QRegion
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem
 
@@ -26,8 +26,6 @@ Move = QAbstractItemView.CursorAction
 
 
 class PhotoGridView(QAbstractItemView):
-    laid_out = Signal()
-
     def __init__(self, parent=None):
         super().__init__(parent)
         self.target = 160          # row height before justification: the zoom
@@ -80,7 +78,6 @@ class PhotoGridView(QAbstractItemView):
             self._layout = justify(aspects, width, self.target, self.gap, self.sections)
             self._stale = False
             self.scrubber.set_layout(self._layout, self.viewport().height())
-            self.laid_out.emit()
         return self._layout
 
     # -- geometry --------------------------------------------------------
