@@ -86,9 +86,9 @@ class AlbumEditor(QDialog):
 
         def work():
             members = self.library.organizer.albums.preview(text, marks, negatives)
-            from desktop_app.views import _with_hashes
+            from desktop_app.views import _grid_rows
 
-            return _with_hashes(self.library, [(m.photo_id, m.path, m.score) for m in members])
+            return _grid_rows(self.library, [(m.photo_id, m.path, m.score) for m in members])
 
         def done(rows):
             if generation == self._generation:

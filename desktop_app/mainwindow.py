@@ -4,13 +4,13 @@ from __future__ import annotations
 import gc
 import json
 import logging
-from dataclasses import replace
 import os
+from dataclasses import replace
 import sys
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox,
-                               QSlider, QSplitter, QStackedWidget, QToolBar)
+                               QSlider, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
 
 from core.errors import PhotosiftError
 from desktop_app import menus, people, preferences, views
@@ -21,7 +21,7 @@ from desktop_app.grid.model import PathRole, PhotoGridModel
 from desktop_app.grid.place import PlaceKeeper
 from desktop_app.grid.view import PhotoGridView
 from desktop_app.indexing_status import IndexingStatus
-from desktop_app.results import ResultHeader, StatePage, state_for
+from desktop_app.results import ResultHeader, StatePage, banner_for, state_for
 from desktop_app.roots import add_root
 from desktop_app.sidebar import Sidebar
 from desktop_app.tasks import TaskRunner
@@ -73,7 +73,13 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.state_page)
         splitter = QSplitter()
         splitter.addWidget(self.sidebar_panel)
-        splitter.addWidget(people.with_faces_above(self.header, self.stack))
+        results = QWidget()
+        column = QVBoxLayout(results)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.stack, 1)
+        splitter.addWidget(results)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([240, 960])
         self.setCentralWidget(splitter)
@@ -104,6 +110,7 @@ class MainWindow(QMainWindow):
         self.bridge.progress.connect(self._on_progress)
         self.bridge.scanned.connect(self._on_scanned)
         self._sidebar_data: dict = {}
+        self.listing: views.Listing | None = None   # what the grid shows
 
         menus.build(self)
         self._check_model()
@@ -139,8 +146,11 @@ class MainWindow(QMainWindow):
 
         lib = self.library
         with_model = bool(lib.settings.get("active_model"))
-        self.tasks.run(lambda: views.sidebar(lib, with_model), done,
-                       lambda e: done(views.sidebar(lib, with_model=False)) if with_model else None)
+        def without_model(exc):   # tags or albums failed (say, a broken model): folders and counts still show
+            log.error("the sidebar's query failed", exc_info=exc)
+            self.tasks.run(lambda: views.sidebar(lib, with_model=False), done)
+
+        self.tasks.run(lambda: views.sidebar(lib, with_model), done, without_model)
 
     # -- views -----------------------------------------------------------
     def show_view(self, kind: str, arg=None, refresh: bool = False) -> None:
@@ -194,21 +204,12 @@ class MainWindow(QMainWindow):
 
     def _show_state(self) -> None:
         """The header line, the offline banner, and the state page when there is nothing to show."""
-        listing = getattr(self, "listing", None)
+        listing, folders = self.listing, self._sidebar_data.get("folders", ())
         rows = len(listing.rows) if listing else 0
         self.header.show_title(listing.title if listing else "")
-        kind, arg = self._view
-        offline = [path for path, online, _n in self._sidebar_data.get("folders", []) if not online]
-        banner = None
-        if kind == "folder" and arg in offline:
-            banner = (f"{arg} is offline (a disconnected drive?). Its photos are shown from their thumbnails "
-                      "and come back when it is connected.")
-        elif kind in ("search", "similar") and listing and rows and not listing.likely:
-            banner = ("No photo is a strong match. These are the closest; "
-                      + ("remove a filter, or " if self.filter_bar.filters else "") + "try a broader description.")
-        self.header.show_banner(banner)
-        state = state_for(self._view, rows, self.filter_bar.filters, len(self._sidebar_data.get("folders", ())),
-                          self.indexing.busy, self.search.isEnabled())
+        self.header.show_banner(banner_for(self._view, listing, folders, self.filter_bar.filters))
+        state = state_for(self._view, rows, self.filter_bar.filters, len(folders), self.indexing.busy,
+                          self.search.isEnabled())
         if state is None or listing is None or not self._sidebar_data:   # wait for both queries to answer
             self.stack.setCurrentIndex(0)
             return
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
         index = index if index is not None else self.grid.currentIndex()
         if not index.isValid():
             return None
-        likely = getattr(getattr(self, "listing", None), "likely", None)
+        likely = self.listing.likely if self.listing else None
         scores = {pid: (score, likely is None or row < likely) for row, (pid, score) in
                   enumerate(self.model.scores()) if score is not None}
         viewer = Viewer(self, self.model.photo_ids(), index.row(), scores)

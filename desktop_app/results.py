@@ -117,3 +117,15 @@ def state_for(view: tuple, rows: int, filters, roots: int, indexing: bool, has_m
                 body, (("clear_filters", "Remove Filters"),) if filters else ())
     return ("nothing", "image-off", "Nothing here yet",
             "Photos will show up here once there are some that belong.", ())
+
+
+def banner_for(view: tuple, listing, folders, filters) -> str | None:
+    """The line under the header: an offline folder named, or a search with no strong match."""
+    kind, arg = view
+    if kind == "folder" and any(path == arg and not online for path, online, _n in folders):
+        return (f"{arg} is offline (a disconnected drive?). Its photos are shown from their thumbnails "
+                "and come back when it is connected.")
+    if kind in ("search", "similar") and listing and listing.rows and not listing.likely:
+        return ("No photo is a strong match. These are the closest; "
+                + ("remove a filter, or " if filters else "") + "try a broader description.")
+    return None

@@ -24,27 +24,24 @@ class Listing:
     likely: int | None = None    # a search's matches above its cutoff
 
 
-def _details(lib, ids: list[int]) -> dict[int, tuple]:
-    """id -> (content hash, aspect ratio, date) for the rows the grid needs."""
-    out = {}
+def _grid_rows(lib, pairs: list[tuple[int, str, float | None]]) -> list[tuple]:
+    """Grid rows (id, path, content hash, score, aspect ratio, date) for (id, path, score) pairs."""
+    details = {}
+    ids = [p[0] for p in pairs]
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]
         for r in lib.db.read(f"SELECT id, content_hash, width, height, COALESCE(taken_at, added_at) FROM photos "
                              f"WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            out[r[0]] = (r[1], _aspect(r[2], r[3]), r[4])
-    return out
+            details[r[0]] = (r[1], _aspect(r[2], r[3]), r[4])
+    rows = []
+    for pid, path, score in pairs:
+        content_hash, aspect, date = details.get(pid, (None, 1.0, None))
+        rows.append((pid, path, content_hash, score, aspect, date))
+    return rows
 
 
 def _aspect(width, height) -> float:
     return width / height if width and height else 1.0
-
-
-def _with_hashes(lib, pairs: list[tuple[int, str, float | None]]) -> list[tuple]:
-    """Grid rows (id, path, hash, score, aspect, date) for (id, path, score) pairs."""
-    details = _details(lib, [p[0] for p in pairs])
-    empty = (None, 1.0, None)
-    return [(pid, path, *details.get(pid, empty)[:1], score, *details.get(pid, empty)[1:])
-            for pid, path, score in pairs]
 
 
 def _count(n: int, what: str = "photo") -> str:
@@ -73,7 +70,7 @@ def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=N
     f = filters
     hits = lib.search(SearchQuery(text=text, like=like, top=top, after=f and f.after, before=f and f.before,
                                   folder=f and f.folder, person=f and f.person))
-    rows = _with_hashes(lib, [(h.photo_id, h.path, h.score) for h in hits])
+    rows = _grid_rows(lib, [(h.photo_id, h.path, h.score) for h in hits])
     likely = sum(h.likely for h in hits)
     verb = "matches" if likely == 1 else "match"
     if text:
@@ -85,14 +82,14 @@ def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=N
 
 def album(lib, name: str) -> Listing:
     members = lib.organizer.albums.members(name)
-    rows = _with_hashes(lib, [(m.photo_id, m.path, m.score) for m in members])
+    rows = _grid_rows(lib, [(m.photo_id, m.path, m.score) for m in members])
     return Listing(rows, [], f"{name} · {_count(len(rows))}")
 
 
 def tag(lib, name: str) -> Listing:
     paths = lib.organizer.tag_members(name)
     ids = {p: lib.photo_id(p) for p in paths}
-    rows = _with_hashes(lib, [(ids[p], p, None) for p in paths if ids[p] is not None])
+    rows = _grid_rows(lib, [(ids[p], p, None) for p in paths if ids[p] is not None])
     return Listing(rows, [], f"Tagged “{name}” · {_count(len(rows))}")
 
 
@@ -101,7 +98,7 @@ def duplicates(lib) -> Listing:
     for group in lib.organizer.duplicates():
         starts.append((len(pairs), f"{len(group.photo_ids)} copies"))
         pairs += [(pid, path, None) for pid, path in zip(group.photo_ids, group.paths)]
-    return Listing(_with_hashes(lib, pairs), groups(starts), f"Duplicates · {_count(len(starts), 'group')}")
+    return Listing(_grid_rows(lib, pairs), groups(starts), f"Duplicates · {_count(len(starts), 'group')}")
 
 
 def events(lib) -> Listing:
@@ -110,13 +107,12 @@ def events(lib) -> Listing:
         paths = dict(lib.db.read(f"SELECT id, path FROM photos WHERE id IN ({','.join(map(str, event.photo_ids))})"))
         starts.append((len(pairs), event.name))
         pairs += [(pid, paths[pid], None) for pid in event.photo_ids if pid in paths]
-    return Listing(_with_hashes(lib, pairs), groups(starts), f"Events · {_count(len(starts), 'event')}")
+    return Listing(_grid_rows(lib, pairs), groups(starts), f"Events · {_count(len(starts), 'event')}")
 
 
 def places(lib, filters=None) -> Listing:
     """Photos with GPS coordinates, newest first."""
-    listing = all_photos(lib, filters=filters, title="Photos with a location", located=True)
-    return listing
+    return all_photos(lib, filters=filters, title="Photos with a location", located=True)
 
 
 def sidebar(lib, with_model: bool = True) -> dict:

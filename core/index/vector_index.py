@@ -380,11 +380,7 @@ class VectorIndex:
     def typical_scores(self, query: np.ndarray, n: int = 2000) -> np.ndarray:
         """Approximate scores of an even sample of the library: what a non-matching photo scores."""
         with self._lock:
-            live = np.flatnonzero(self._store._live[:self._store._rows])
-            if not len(live):
-                return np.empty(0, dtype=np.float32)
-            rows = live[np.unique(np.linspace(0, len(live) - 1, min(n, len(live))).astype(np.int64))]
-            return self._store.scores(np.asarray(query, dtype=np.float32), rows)
+            return self._store.scores(np.asarray(query, dtype=np.float32), self._store.sample_rows(n))
 
     def _refine(self, query, ids: np.ndarray, approximate: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Rank the shortlist by the fp16 vectors in SQLite (int8 scores if there is no database)."""

@@ -63,6 +63,12 @@ class VectorStore:
         """The live ids, in row order."""
         return self._ids[:self._rows][self._live[:self._rows]]
 
+    def sample_rows(self, n: int) -> np.ndarray:
+        """Up to n live rows, evenly spaced through the store."""
+        live = np.flatnonzero(self._live[:self._rows])
+        return live[np.unique(np.linspace(0, len(live) - 1, min(n, len(live))).astype(np.int64))] if len(live) \
+            else live
+
     def rows_of(self, ids: np.ndarray) -> np.ndarray:
         """Row of each id, -1 where the store has no live row for it."""
         rows = self._any_rows(ids)
