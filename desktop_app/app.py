@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--probe-startup", action="store_true", help=argparse.SUPPRESS)         # benchmarks
     parser.add_argument("--probe-scroll", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--probe-search", metavar="TEXT", help=argparse.SUPPRESS)
+    parser.add_argument("--probe-scroll-after", type=float, default=0.2, help=argparse.SUPPRESS)
     args, qt_args = parser.parse_known_args(argv)
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Photosift")
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.probe_startup:
         from desktop_app.probe import StartupProbe
 
-        StartupProbe(window, args.probe_scroll, args.probe_search)
+        StartupProbe(window, args.probe_scroll, args.probe_search, args.probe_scroll_after)
     window.show()
     if first_run.needed(library) and not args.no_watch:
         window.show_first_run()

@@ -3,8 +3,10 @@
 --probe-startup prints, once each, the seconds since PHOTOSIFT_T0 (the
 benchmark's clock before it started the process) at the first paint of the
 grid with rows, and when every visible thumbnail has been painted.
---probe-scroll N then scrolls N pages, one per event-loop turn, with stat()
-calls on marker paths around it, so an strace of the process can count what
+--probe-scroll N then scrolls N pages, one per event-loop turn, starting
+--probe-scroll-after S seconds after that paint (0.2 by default, while the
+text model still loads in the background), with stat() calls on marker
+paths around it, so an strace of the process can count what
 the GUI thread itself read while scrolling. Then the app quits.
 --probe-search TEXT searches for TEXT at the first paint (as typing would,
 without the typing's 250 ms debounce) and prints the seconds since start at
@@ -26,11 +28,12 @@ def _since_start() -> float:
 
 
 class StartupProbe(QObject):
-    def __init__(self, window, scroll_pages: int = 0, search: str | None = None):
+    def __init__(self, window, scroll_pages: int = 0, search: str | None = None, scroll_after: float = 0.2):
         super().__init__(window)
         self.window = window
         self.scroll_pages = scroll_pages
         self.search = search
+        self.scroll_after = scroll_after   # seconds after the thumbnails are painted
         self.first_paint = None
         self.thumbs_painted = None
         self.search_painted = None
@@ -70,7 +73,7 @@ class StartupProbe(QObject):
             if self.thumbs_painted is None and self._visible_loaded():
                 self.thumbs_painted = _since_start()
                 print(f"thumbnails-painted {self.thumbs_painted:.3f}", flush=True)
-                QTimer.singleShot(200, self._scroll if self.scroll_pages else QApplication.quit)
+                QTimer.singleShot(int(self.scroll_after * 1000), self._scroll if self.scroll_pages else QApplication.quit)
         return False
 
     def _scroll(self) -> None:

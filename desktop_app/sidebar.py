@@ -9,6 +9,7 @@ sections are open and which entry is chosen are kept across runs
 """
 from __future__ import annotations
 
+import json
 import os
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -23,6 +24,8 @@ KeyRole = Qt.ItemDataRole.UserRole + 1      # a section's (or tag category's) ke
 SECTIONS = (("library", "Library", "images"), ("people", "People", "users"), ("places", "Places", "map-pin"),
             ("albums", "Albums", "album"), ("events", "Events", "calendar"), ("duplicates", "Duplicates", "copy"),
             ("folders", "Folders", "folder"), ("tags", "Tags", "tags"))
+# Views worth reopening at the next start (a search or a similar-photo query is not).
+SAVED_VIEWS = ("all", "recent", "places", "folder", "album", "tag", "duplicates", "events", "person")
 OPEN_BY_DEFAULT = {"library", "people", "places", "albums", "events", "duplicates", "folders"}
 
 
@@ -208,10 +211,19 @@ class Sidebar(QWidget):
             self._apply_open()
         self._filling = False
 
-    def state(self) -> dict:
-        return {"open": sorted(self.open)}
+    def save(self, store, view: tuple) -> None:
+        """Keep the open sections and the view shown (QSettings store) for the next start."""
+        view = list(view) if view[0] in SAVED_VIEWS else ["all", None]
+        store.setValue("sidebar/state", json.dumps({"open": sorted(self.open), "view": view}))
 
-    def restore(self, state: dict) -> None:
+    def restore(self, store) -> tuple | None:
+        """Open what was open last time; returns the view to show again, if any."""
+        try:
+            state = json.loads(store.value("sidebar/state") or "{}")
+        except (TypeError, ValueError):
+            return None
         if isinstance(state.get("open"), list):
             self.open = set(state["open"])
             self._apply_open()
+        view = state.get("view")
+        return tuple(view) if isinstance(view, list) and len(view) == 2 and view[0] in SAVED_VIEWS else None

@@ -64,8 +64,10 @@ def pending(db) -> list[tuple[int, str, str | None]]:
         conn.execute("DELETE FROM face_queue WHERE photo_id IN (SELECT p.id FROM face_queue q JOIN photos p ON "
                      "p.id = q.photo_id LEFT JOIN face_scans s ON s.photo_id = p.id WHERE p.state != 'indexed' "
                      "OR s.content_hash = p.content_hash)")
+    # Photos on an offline root (an unplugged drive) wait in the queue until it is back: sent to the
+    # decoders, each came back "gone" and stayed queued, so every start churned through all of them.
     return db.read("SELECT p.id, p.path, p.content_hash FROM face_queue q JOIN photos p ON p.id = q.photo_id "
-                   "ORDER BY p.id")
+                   "JOIN roots r ON r.id = p.root_id AND r.online = 1 ORDER BY p.id")
 
 
 def run(library, cancel: threading.Event | None = None, on_progress=None) -> FaceRun:

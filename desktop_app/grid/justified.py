@@ -91,18 +91,15 @@ def justify(aspects, width: int, target: int, spacing: int = 4, sections: list[S
     count = row_end - row_first
     sums = np.add.reduceat(aspects, row_first) if n else np.empty(0)
     heights = np.where(lasts_of_section, float(target), (width - spacing * (count - 1)) / np.maximum(sums, 1e-9))
-    # Rows and headers go down the page in order.
-    row_top = np.empty(len(row_first), dtype=np.int64)
-    headers: list[tuple[int, int, Section]] = []
-    y = 0
-    for r, first in enumerate(firsts):
-        section = starts_by.get(first) if (r == 0 or first in starts_by) else None
-        if section is not None:
-            y += spacing if r else 0
-            headers.append((y, header_height(section.kind), section))
-            y += header_height(section.kind)
-        row_top[r] = y
-        y += int(round(heights[r])) + spacing
+    # Rows and headers go down the page in order: each row's top is the rows and headers above it.
+    heads = [(r, starts_by[first]) for r, first in enumerate(firsts) if first in starts_by]
+    above = np.zeros(len(row_first), dtype=np.int64)   # the header (and its gap) above each row
+    for r, section in heads:
+        above[r] = header_height(section.kind) + (spacing if r else 0)
+    rounded = np.rint(heights).astype(np.int64)
+    row_top = np.cumsum(above) + np.concatenate([[0], np.cumsum(rounded + spacing)[:-1]]).astype(np.int64)
+    headers = [(int(row_top[r]) - header_height(s.kind), header_height(s.kind), s) for r, s in heads]
+    y = int(row_top[-1] + rounded[-1] + spacing) if len(row_first) else 0
     # Photos: x from the running sum of widths within their row; the full row's last edge lands on `width`.
     row_of = np.repeat(np.arange(len(row_first)), count)
     scaled = aspects * heights[row_of]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import itertools
 
 from desktop_app.grid.justified import Section
 from desktop_app.grid.scrubber import month_name
@@ -30,29 +31,31 @@ def by_date(dates: list[str | None], per_day: int = 4) -> list[Section]:
     A sparse month (a photo here and there) would otherwise be a column of
     headers with one photo each; it gets one header with its days' range.
     """
-    months: list[tuple[str, int, int]] = []   # (month, first row, end row)
-    for row, date in enumerate(dates):
-        month = (date or "")[:7] or "Undated"
-        if not months or months[-1][0] != month:
-            months.append((month, row, row + 1))
+    # Runs of equal days, counted in C (itertools.groupby): a Python step per day, not per photo.
+    days: list[tuple[str, int]] = []   # (day, first row)
+    row = 0
+    for day, run in itertools.groupby((date or "")[:10] for date in dates):
+        days.append((day, row))
+        row += len(list(run))
+    months: list[tuple[str, int, int, list]] = []   # (month, first row, end row, its days)
+    for k, (day, first) in enumerate(days):
+        end = days[k + 1][1] if k + 1 < len(days) else len(dates)
+        month = day[:7] or "Undated"
+        if months and months[-1][0] == month:
+            months[-1] = (month, months[-1][1], end, months[-1][3] + [(day, first)])
         else:
-            months[-1] = (month, months[-1][1], row + 1)
+            months.append((month, first, end, [(day, first)]))
     sections = []
-    for month, first, end in months:
+    for month, first, end, month_days in months:
         if month == "Undated":
             sections.append(Section(first, "Undated", "month"))
             continue
-        days: list[tuple[str, int]] = []
-        for row in range(first, end):
-            day = dates[row][:10]
-            if not days or days[-1][0] != day:
-                days.append((day, row))
-        if len(days) > 1 and (end - first) / len(days) < per_day:
-            low, high = sorted((days[0][0], days[-1][0]))
-            sections.append(Section(first, month_name(month), "month", key=days[0][0],
+        if len(month_days) > 1 and (end - first) / len(month_days) < per_day:
+            low, high = sorted((month_days[0][0], month_days[-1][0]))
+            sections.append(Section(first, month_name(month), "month", key=month_days[0][0],
                                     subtitle=f"{int(low[8:10])}–{int(high[8:10])} {calendar.month_name[int(high[5:7])]}"))
             continue
-        for k, (day, row) in enumerate(days):
+        for k, (day, row) in enumerate(month_days):
             if k == 0:
                 sections.append(Section(row, month_name(month), "month", key=day, subtitle=day_name(day)))
             else:

@@ -36,6 +36,8 @@ class PhotoGridView(QAbstractItemView):
         self._hover = QModelIndex()
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A scroll bar that comes and goes would change the width, and so the whole layout, twice.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setMouseTracking(True)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
         self._geometry = QTimer(self, singleShot=True, interval=0)
@@ -90,8 +92,8 @@ class PhotoGridView(QAbstractItemView):
         self.scrubber.setVisible(dated)
         self.scrubber.setGeometry(self.viewport().geometry().right() + 1, self.viewport().geometry().top(),
                                   self.scrubber.WIDTH, self.viewport().height())
-        if self._stale and self.model() is not None and self.viewport().width() <= 2 * MARGIN:
-            return
+        if self._stale and (not self.isVisible() or self.viewport().width() <= 2 * MARGIN):
+            return   # laid out when shown: a hidden view's width is a placeholder
         layout = self.layout_()
         bar = self.verticalScrollBar()
         bar.setRange(0, max(0, layout.height + 2 * MARGIN - self.viewport().height()))
@@ -100,7 +102,8 @@ class PhotoGridView(QAbstractItemView):
         super().updateGeometries()
 
     def resizeEvent(self, event) -> None:
-        anchor = self.first_visible_index()
+        scrolled = not self._stale and self.verticalScrollBar().value() > 0
+        anchor = self.first_visible_index() if scrolled else QModelIndex()
         if self._layout is None or self._layout.width != self.viewport().width() - 2 * MARGIN:
             self._stale = True
         super().resizeEvent(event)

@@ -130,10 +130,13 @@ def main() -> None:
                       .group(1)) for _ in range(args.runs)]
     print(f"{args.photos} photos: launch to the first search result painted {statistics.median(searched):.2f}s "
           f"(runs {', '.join(f'{x:.2f}' for x in searched)}; target <= 1.5 s)")
-    worst = [launch(folder, ["--probe-scroll", "200"]).strip().splitlines()[-1] for _ in range(args.runs)]
-    print(f"{args.photos} photos, scrolling 200 pages without strace (target: 60 fps, 16.7 ms a frame):")
-    for line in worst:
-        print(f"  {line}")
+    # Right after start-up the text model and the watcher's first scan load in the background and
+    # share the GIL; once settled the window has the process to itself.
+    for when, after in (("0.2 s after the first thumbnails", "0.2"), ("6 s after, settled", "6")):
+        print(f"{args.photos} photos, scrolling 200 pages {when} (target: 60 fps, 16.7 ms a frame):")
+        for _ in range(args.runs):
+            out = launch(folder, ["--probe-scroll", "200", "--probe-scroll-after", after])
+            print(f"  {out.strip().splitlines()[-1]}")
     if shutil.which("strace"):
         trace = folder.parent / "gui-trace.txt"
         out = launch(folder, ["--probe-scroll", "200"], strace=trace)

@@ -98,3 +98,22 @@ def test_embedding_the_same_content_again_keeps_its_faces_and_decisions(scanned)
     assert stage.pending(library.db) == []
     run = library.find_faces()
     assert run.photos == 0 and library.people.photo_ids("Alice") == {photo}
+
+
+def test_photos_on_an_offline_folder_wait_for_it_instead_of_being_searched_at_every_scan(library, tmp_path):
+    photos = tmp_path / "card"
+    truth = shapes.write_folder(photos, per_combo=1, colours=("red",))
+    library.settings.set("auto_tag", False)
+    library.settings.set("faces", False)   # indexed before faces were on: all queued
+    library.add_root(photos)
+    library.scan()
+    library.settings.set("faces", True)
+    shutil.move(photos, tmp_path / "unplugged")
+    library.scan()                         # the folder is offline now
+    assert stage.pending(library.db) == []
+    assert library.find_faces().photos == 0
+    assert library.db.scalar("SELECT COUNT(*) FROM face_queue") == len(truth)   # still owed a search
+    shutil.move(tmp_path / "unplugged", photos)
+    library.scan()                         # back: searched once
+    assert set(_scans(library)) == set(truth)
+    assert stage.pending(library.db) == []
