@@ -7,7 +7,8 @@ dated into a few events, plus generated pictures the tiny test model knows,
 so a search has real matches and a real cutoff), indexes it with the tiny
 model from tests/data, and photographs the window: browsing by date, a
 search with its header and cutoff divider, the sidebar with sections open
-and closed, the empty library, and indexing in progress.
+and closed, the empty library, and indexing in progress. `--only people`
+makes the README's two People screenshots from ../shared/faces (needs dlib).
 """
 from __future__ import annotations
 
@@ -114,10 +115,14 @@ def main() -> None:
     parser.add_argument("--photos", default=str(REPO.parent / "shared" / "photos"))
     parser.add_argument("--work", default="/tmp/photosift-screens")
     parser.add_argument("--out", default=str(REPO / "docs" / "screens"))
-    parser.add_argument("--only", choices=("all", "indexing"), default="all")
+    parser.add_argument("--only", choices=("all", "indexing", "people"), default="all")
+    parser.add_argument("--faces", default=str(REPO.parent / "shared" / "faces"),
+                        help="for --only people: the public-domain portraits of ../shared/faces")
     args = parser.parse_args()
     work, out = pathlib.Path(args.work), pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.only == "people":
+        build_people(pathlib.Path(args.faces), work / "people")
     if args.only == "all":
         shutil.rmtree(work, ignore_errors=True)
         build_photos(pathlib.Path(args.photos), work / "photos")
@@ -129,6 +134,9 @@ def main() -> None:
     from desktop_app import theme as themes
 
     camera = Camera(app, out)
+    if args.only == "people":
+        shoot_people(camera, work / "people", REPO / "docs")
+        return
     for theme in ("light", "dark"):
         themes.apply(theme)
         for width, height in SIZES:
@@ -193,6 +201,55 @@ def shoot_indexing(camera, work, photos, theme, width, height) -> None:
     win.close()
     win.shutdown()
     busy.close()
+
+
+def build_people(faces: pathlib.Path, base: pathlib.Path) -> None:
+    """Four crops of each public-domain portrait (see ../shared/faces/README.md), indexed with faces on."""
+    shutil.rmtree(base, ignore_errors=True)
+    photos = base / "photos"
+    photos.mkdir(parents=True)
+    rng = random.Random(5)
+    for name in ("obama-1.jpg", "biden-1.jpg", "astronaut-collins.png"):
+        src = ImageOps.exif_transpose(Image.open(faces / name)).convert("RGB")
+        w, h = src.size
+        for i, (crop, scale) in enumerate([((0, 0, w, h), 1.0), ((w // 10, h // 12, w - w // 10, h - h // 4), 0.8),
+                                           ((0, 0, w, h), 0.6), ((w // 20, 0, w - w // 20, h * 3 // 4), 0.7)]):
+            img = src.crop(crop)
+            img.resize((int(img.width * scale), int(img.height * scale))).save(
+                photos / f"{pathlib.Path(name).stem}-{i}.jpg", quality=90)
+    for i in range(14):
+        shapes.render(shapes.random_scene(rng), 640, rng).save(photos / f"shapes-{i}.jpg", quality=90)
+    lib = make_library(base / "library", None)
+    lib.settings.set("faces", True)
+    lib.settings.set("auto_tag", False)
+    lib.add_root(photos)
+    lib.scan()
+    for person in lib.people.list():
+        path = lib.db.scalar("SELECT ph.path FROM faces f JOIN photos ph ON ph.id = f.photo_id "
+                             "WHERE f.person_id = ? LIMIT 1", (person.id,))
+        for stem, name in (("obama", "Barack Obama"), ("biden", "Joe Biden")):
+            if stem in path:
+                lib.people.name(person.id, name)
+    lib.close()
+
+
+def shoot_people(camera, base: pathlib.Path, docs: pathlib.Path) -> None:
+    """The People section, then a person's page: docs/screenshot-people.jpg and screenshot-person.jpg."""
+    from core.library import Library
+    from desktop_app.mainwindow import MainWindow
+
+    lib = Library(base / "library")
+    win = MainWindow(lib, watch=False)
+    win.resize(1280, 800)
+    win.show()
+    camera.wait(lambda: "Barack Obama" in win.sidebar_panel.entries("person") and thumbnails_loaded(win))
+    win.grab().toImage().save(str(docs / "screenshot-people.jpg"), "JPEG", 85)
+    win.sidebar_panel.tree.setCurrentItem(win.sidebar_panel.entries("person")["Barack Obama"])
+    camera.wait(lambda: win._view[0] == "person" and win.faces.count() > 0 and thumbnails_loaded(win))
+    win.grab().toImage().save(str(docs / "screenshot-person.jpg"), "JPEG", 85)
+    win.close()
+    win.shutdown()
+    lib.close()
 
 
 if __name__ == "__main__":
