@@ -76,6 +76,7 @@ class Sidebar(QWidget):
     def fill(self, data: dict, current) -> None:
         """Rebuild from views.sidebar()'s data; open state and the chosen entry are kept."""
         self._filling = True
+        scrolled = self.tree.verticalScrollBar().value()   # refilled after every indexing batch: stay put
         self.tree.clear()
         counts = {"total": data.get("total"), "located": data.get("located")}
         library = self._section("library")
@@ -121,6 +122,7 @@ class Sidebar(QWidget):
         self._apply_open()
         self._filling = False
         self.select(current)
+        self.tree.verticalScrollBar().setValue(scrolled)
         if self.find.text():
             self._filter(self.find.text())
 

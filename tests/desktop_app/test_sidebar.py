@@ -3,7 +3,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 
 from desktop_app.mainwindow import MainWindow
-from desktop_app.sidebar import muted, view_of
+from desktop_app.sidebar import KeyRole, muted, view_of
 from tests.desktop_app.helpers import open_window
 
 
@@ -101,3 +101,24 @@ def test_open_sections_and_the_chosen_entry_are_kept_across_runs(qtbot, library,
     qtbot.waitUntil(lambda: _tags_ready(fresh), timeout=10000)
     assert fresh.sidebar_panel.section("folders").isExpanded() and not fresh.sidebar_panel.section("tags").isExpanded()
     fresh.close()
+
+
+def test_a_refill_during_indexing_keeps_the_sidebar_where_the_user_scrolled(qtbot, library, tmp_path):
+    win, _truth = open_window(qtbot, library, tmp_path / "photos")
+    win.resize(900, 400)
+    panel = win.sidebar_panel
+    qtbot.waitUntil(lambda: _tags_ready(win), timeout=10000)
+    panel.open |= {"tags", *(panel.section("tags").child(i).data(0, KeyRole)
+                             for i in range(panel.section("tags").childCount()))}
+    win._fill_sidebar()
+    bar = panel.tree.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 4, timeout=10000)
+    bar.setValue(bar.maximum() // 2)
+    kept = bar.value()
+    fills, fill = [], panel.fill
+    panel.fill = lambda *args: (fill(*args), fills.append(1))
+    win._fill_sidebar()   # what a watcher batch does
+    qtbot.waitUntil(lambda: len(fills) == 1, timeout=10000)
+    assert panel.section("tags").isExpanded()
+    assert bar.value() == kept
+    win.close()
