@@ -106,9 +106,9 @@ def duplicates(lib) -> Listing:
 
 def events(lib) -> Listing:
     pairs, starts = [], []
-    for event in lib.organizer.events():
+    for event in reversed(lib.organizer.events()):   # newest first, like the timeline (and its scrubber)
         paths = dict(lib.db.read(f"SELECT id, path FROM photos WHERE id IN ({','.join(map(str, event.photo_ids))})"))
-        starts.append((len(pairs), event.name))
+        starts.append((len(pairs), event.name, event.start[:10]))
         pairs += [(pid, paths[pid], None) for pid in event.photo_ids if pid in paths]
     return Listing(_grid_rows(lib, pairs), groups(starts), f"Events · {_count(len(starts), 'event')}")
 

@@ -70,6 +70,6 @@ def cutoff(likely: int, total: int) -> list[Section]:
     return [Section(likely, WEAKER if likely else NONE_STRONG, "divider")]
 
 
-def groups(starts: list[tuple[int, str]]) -> list[Section]:
-    """One header per group (an event, a set of duplicates)."""
-    return [Section(row, title, "group") for row, title in starts]
+def groups(starts: list[tuple]) -> list[Section]:
+    """One header per group: (first row, title) for duplicates, (first row, title, date) for events."""
+    return [Section(row, title, "group", key=date[0] if date else None) for row, title, *date in starts]

@@ -114,3 +114,16 @@ def test_the_cutoff_divider_falls_where_core_puts_the_cutoff(qtbot, library, tmp
     assert f"Match score:</b> {hits[likely].score:.3f} (below the cutoff" in viewer.details.text()
     viewer.close()
     win.close()
+
+
+def test_events_come_newest_first_under_their_names_with_the_scrubber(qtbot, timeline):
+    win = timeline
+    win.show_view("events")
+    qtbot.waitUntil(lambda: win.header.title.text().startswith("Events"), timeout=30000)
+    sections = win.grid.sections
+    assert len(sections) >= 2 and all(s.kind == "group" and s.key for s in sections)
+    assert [s.key for s in sections] == sorted((s.key for s in sections), reverse=True)
+    for section in sections:
+        assert win.model.index(section.start).data(DateRole)[:10] >= section.key
+    win.grid.layout_()
+    assert win.grid.scrubber.isVisibleTo(win) and win.grid.scrubber.jump_to(sections[-1].key)
