@@ -79,7 +79,6 @@ class PhotoGridView(QAbstractItemView):
             width = self.viewport().width() - 2 * MARGIN
             self._layout = justify(aspects, width, self.target, self.gap, self.sections)
             self._stale = False
-            self.scrubber.set_layout(self._layout, self.viewport().height())
         return self._layout
 
     # -- geometry --------------------------------------------------------
@@ -95,6 +94,7 @@ class PhotoGridView(QAbstractItemView):
         if self._stale and (not self.isVisible() or self.viewport().width() <= 2 * MARGIN):
             return   # laid out when shown: a hidden view's width is a placeholder
         layout = self.layout_()
+        self.scrubber.set_layout(layout, self.viewport().height())   # also after a change of height alone
         bar = self.verticalScrollBar()
         bar.setRange(0, max(0, layout.height + 2 * MARGIN - self.viewport().height()))
         bar.setPageStep(self.viewport().height())
