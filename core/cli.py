@@ -72,37 +72,48 @@ def cmd_index(args) -> int:
 
 def cmd_status(args) -> int:
     with _open(args) as lib:
-        status = lib.status()
-    if args.json:
-        _print_json(status)
+        status = lib.status(index_health=not args.failures, all_problems=args.failures)
+    if args.failures:
+        if args.json:
+            _print_json({"failures": status.to_json()["failures"], "skipped": status.to_json()["skipped"]})
+        else:
+            for failure in status.failures:
+                print(f"failed  {failure.path}: {failure.reason}")
+            for entry in status.skipped:
+                print(f"skipped {entry.path}: {entry.reason}")
         return 0
-    print(f"library: {status['library']}")
-    print(f"photos: {status['photos']} ({status['indexed']} indexed, {status['failed']} failed, "
-          f"{status['pending']} waiting for the active model)")
-    for root in status["roots"]:
-        print(f"  {'online ' if root['online'] else 'OFFLINE'} {root['photos']:7d}  {root['path']}")
-    print(f"model: {status['active_model'] or 'none installed'}"
-          + (f" (searching with {status['serving_model']} until it is done)"
-             if status["serving_model"] and status["serving_model"] != status["active_model"] else ""))
-    if status["device"]:
-        print(f"device: {status['device']}")
-    if status["index"]:
-        idx = status["index"]
-        print(f"index: {idx['live']} vectors, {idx['state']}{'' if idx['in_sync'] else ', OUT OF SYNC'}")
-        print(f"search: {idx['search']}")
-    if status["faces"]:
-        f = status["faces"]
+    if args.json:
+        _print_json(status.to_json())
+        return 0
+    print(f"library: {status.library}")
+    print(f"photos: {status.photos} ({status.indexed} indexed, {status.failed} failed, "
+          f"{status.pending} waiting for the active model)")
+    for root in status.roots:
+        print(f"  {'online ' if root.online else 'OFFLINE'} {root.photos:7d}  {root.path}")
+    print(f"model: {status.active_model or 'none installed'}"
+          + (f" (searching with {status.serving_model} until it is done)"
+             if status.serving_model and status.serving_model != status.active_model else ""))
+    if status.device:
+        print(f"device: {status.device}")
+    if status.index:
+        idx = status.index
+        print(f"index: {idx.live} vectors, {idx.state}{'' if idx.in_sync else ', OUT OF SYNC'}")
+        print(f"search: {idx.search}")
+    if status.faces:
+        f = status.faces
         print(f"people: {f['faces']} faces in {f['photos_scanned']} photos, {f['groups']} people, "
               f"{f['unsorted']} unsorted; {f['waiting']} photos waiting for the face search"
               + (f" (off: {f['unavailable']})" if f["unavailable"] else ""))
-    if status["failures"]:
-        print(f"failed to index ({status['failed']}; retried when they change):")
-        for failure in status["failures"][:10]:
-            print(f"  {failure['path']}: {failure['error']}")
-    if status["skipped"]:
-        print(f"skipped, not photo files ({status['skipped_count']}):")
-        for entry in status["skipped"][:10]:
-            print(f"  {entry['path']}: {entry['reason']}")
+    if status.failures:
+        print(f"failed to index ({status.failed}; retried when they change):")
+        for failure in status.failures[:10]:
+            print(f"  {failure.path}: {failure.reason}")
+        if status.failed > 10:
+            print("  ... `photosift status --failures` lists them all")
+    if status.skipped:
+        print(f"skipped, not photo files ({status.skipped_count}):")
+        for entry in status.skipped[:10]:
+            print(f"  {entry.path}: {entry.reason}")
     return 0
 
 
@@ -131,14 +142,12 @@ def cmd_similar(args) -> int:
 
 
 def cmd_watch(args) -> int:
-    from core.scanning.watcher import Watcher
-
     with _open(args) as lib:
         for folder in args.paths:
             lib.add_root(folder)
         if not lib.roots():
             raise PhotosiftError("no folders to watch: run `photosift watch FOLDER`")
-        watcher = Watcher(lib, on_scan=lambda s: print(
+        watcher = lib.watcher(on_scan=lambda s: print(
             f"{s.added} added, {s.updated} updated, {s.moved} moved, {s.removed} removed, {s.failed} failed",
             flush=True) if (s.added or s.updated or s.moved or s.removed or s.failed) else None)
         print("watching " + ", ".join(r.path for r in lib.roots()) + " (Ctrl+C to stop)", flush=True)
@@ -182,7 +191,7 @@ def cmd_models(args) -> int:
                   f"`photosift models import {folder}` there")
         elif args.action == "use":
             lib.models.use(args.name)
-            pending = lib.status(index_health=False)["pending"]
+            pending = lib.status(index_health=False).pending
             print(f"active model: {args.name}"
                   + (f"; {pending} photos will be re-embedded by the next `photosift index` or `watch`, and "
                      f"searches use the previous model until then" if pending else ""))
@@ -196,8 +205,8 @@ def cmd_roots(args) -> int:
         elif args.action == "remove":
             print(f"removed {args.path} ({lib.remove_root(args.path)} photos forgotten; files untouched)")
         elif args.json:
-            _print_json([{"path": r["path"], "online": r["online"], "photos": r["photos"]}
-                         for r in lib.status(index_health=False)["roots"]])
+            _print_json([{"path": r.path, "online": r.online, "photos": r.photos}
+                         for r in lib.status(index_health=False).roots])
         else:
             for root in lib.roots():
                 print(root.path)
@@ -211,22 +220,17 @@ def cmd_config(args) -> int:
         if args.key is None:
             if args.json:
                 _print_json([{"key": key, "value": lib.settings.get(key), "type": spec.type.__name__,
-                              "default": spec.default, "doc": spec.doc} for key, spec in SETTINGS.items()])
+                              "default": spec.default, "choices": list(spec.choices), "doc": spec.doc}
+                             for key, spec in SETTINGS.items()])
                 return 0
             for key, spec in SETTINGS.items():
-                print(f"{key} = {json.dumps(lib.settings.get(key))}    # {spec.doc}")
+                choices = f" ({' | '.join(spec.choices)})" if spec.choices else ""
+                print(f"{key} = {json.dumps(lib.settings.get(key))}    # {spec.doc}{choices}")
             return 0
         if args.key not in SETTINGS:
             raise PhotosiftError(f"unknown setting {args.key!r}; `photosift config` lists them")
         if args.value is not None:
-            spec = SETTINGS[args.key]
-            try:
-                value = json.loads(args.value) if spec.type is not str else args.value
-                lib.settings.set(args.key, spec.type(value))
-            except (ValueError, TypeError):
-                kind = {"int": "a whole number", "bool": "true or false", "str": "text"}.get(
-                    spec.type.__name__, spec.type.__name__)
-                raise PhotosiftError(f"{args.key} takes {kind}, not {args.value!r}") from None
+            lib.settings.set(args.key, args.value)   # BadSetting says, in one line, what it takes
         print(f"{args.key} = {json.dumps(lib.settings.get(args.key))}")
     return 0
 
@@ -281,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="counts, failures, model, device and index health")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--failures", action="store_true", help="every file that failed or was skipped, and why")
     p.set_defaults(func=cmd_status)
 
     def filters(p):

@@ -141,7 +141,7 @@ def cmd_events(args, lib) -> int:
     if args.json:
         out = []
         for e in found:
-            paths = dict(lib.db.read(f"SELECT id, path FROM photos WHERE id IN ({','.join(map(str, e.photo_ids))})"))
+            paths = lib.photos.paths(e.photo_ids)
             out.append(dict(e.to_json(), paths=[paths[i] for i in e.photo_ids]))
         _print_json(out)
         return 0

@@ -3,11 +3,18 @@
 It owns the database, the model, the vector indexes and the thumbnail cache,
 and hands out plain values (core.types). Long calls take plain callbacks
 (on_progress) and a cancel Event; the GUI runs them on its worker thread.
+It holds no SQL: core/db owns the photo rows, vectors and roots, and each
+feature's store its own tables.
+
+Locks: `_lock` guards the dictionaries of loaded models, indexes and pools
+only, and is never held while a model loads or an index reconciles (each
+has a gate of its own, so the viewer's workers never wait on a model). The
+image and text towers have a lock each, so a typed search never waits for
+an image batch of a running scan.
 """
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
+import dataclasses
 import gc
 import logging
 import os
@@ -17,17 +24,22 @@ import time
 import numpy as np
 
 from core.db import Database
+from core.db.files import Skipped
+from core.db.photos import Photos, Roots
+from core.db.vectors import Vectors
 from core.embedding.models import ModelStore
 from core.errors import NoModel, PhotosiftError
 from core.imaging.thumbnails import ThumbnailCache
-from core.index.vector_index import VectorIndex, decode_vector
-from core.paths import LibraryPaths, db_path, default_library_dir, is_within
-from core.pipeline.writer import replace_skipped
-from core.scanning.planner import Job, Plan, Planner, Root
+from core.index.vector_index import VectorIndex
+from core.library_status import IndexHealth, LibraryStatus, RootStatus
+from core.pipeline.pools import DecodePools
+from core.paths import LibraryPaths, db_path, default_library_dir
+from core.scanning.planner import Job, Plan, Planner
+from core.scoring import combine
 from core.search import engine
 from core.search.query import SearchQuery, parse
 from core.settings import Settings
-from core.types import Photo, ScanSummary, SearchHit
+from core.types import FileProblem, Photo, Root, ScanSummary, SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +49,23 @@ class Library:
         self.paths = LibraryPaths(folder or default_library_dir())
         self.paths.ensure()
         self.db = Database(self.paths.database)
+        self.photos = Photos(self.db)
+        self.vectors = Vectors(self.db)
+        self._roots = Roots(self.db)
+        self._skipped = Skipped(self.db)
         self.settings = Settings(self.db)
         self.models = ModelStore(self.db, self.paths.models, self.settings)
         self.thumbnails = ThumbnailCache(self.paths.thumbnails, self.settings.get("thumbnail_size"))
+        if self.thumbnails.made_at() is None:   # a new cache: it will be made at the size asked for
+            self.thumbnails.record_size()
         self._loaded: dict[str, object] = {}       # model name -> ClipModel
         self._indexes: dict[str, VectorIndex] = {}
-        self._lock = threading.RLock()              # guards the two dicts above
-        self._model_lock = threading.Lock()         # one caller at a time inside a model
+        self._lock = threading.RLock()              # guards the dicts, never held for long
+        self._gates: dict[str, threading.Lock] = {}  # one per model or index being loaded
+        self._image_lock = threading.Lock()         # one caller at a time in a model's image tower
+        self._text_lock = threading.Lock()          # ... and in its text tower
         self._organizer = None
-        self._pools: dict = {}                      # DecodePool by purpose, kept a while
-        self._pool_timer: threading.Timer | None = None
+        self._pools = DecodePools()
         self._faces_warned = False
 
     @property
@@ -59,20 +78,34 @@ class Library:
     def organizer(self):
         """Tags, albums, duplicates, events and export (core.tagging)."""
         if self._organizer is None:
-            from core.tagging.organizer import Organizer
+            from core.tagging.organizer import Organizer, Sources
 
-            self._organizer = Organizer(self)
+            serving = Sources(
+                model_name=self.serving_model_name,
+                text_vector=lambda text: self.text_vector(self.serving_model_name(), text),
+                image_vector=lambda path: self.image_vector(self.serving_model_name(), path),
+                text_encoder=lambda: _TextTower(self.model(self.serving_model_name()), self._text_lock),
+                index=lambda: self.index(self.serving_model_name()),
+                person_photos=lambda person: self.people.photo_ids(person),
+                people_in=lambda ids: self.people.named_in(ids))
+            self._organizer = Organizer(self.db, self.photos, self.vectors, self.thumbnails, serving)
         return self._organizer
 
-    def close(self) -> None:
+    def watcher(self, **options):
+        """A watcher of this library's roots (core/scanning/watcher.py), which rescans through `scan`."""
+        from core.scanning.watcher import Watcher
+
+        options.setdefault("reconcile_s", self.settings.get("reconcile_minutes") * 60)
+        return Watcher(self.scan, self.roots, **options)
+
+    def _gate(self, key: str) -> threading.Lock:
         with self._lock:
-            if self._pool_timer is not None:
-                self._pool_timer.cancel()
-            for pool in self._pools.values():
-                pool.close()
-            self._pools.clear()
-            for index in self._indexes.values():
-                index.close()
+            return self._gates.setdefault(key, threading.Lock())
+
+    def close(self) -> None:
+        self._pools.close()
+        for index in self._loaded_indexes().values():
+            index.close()
         self.db.close()
 
     def __enter__(self):
@@ -83,35 +116,22 @@ class Library:
 
     # -- roots -----------------------------------------------------------
     def roots(self) -> list[Root]:
-        return [Root(r[0], r[1]) for r in self.db.read("SELECT id, path FROM roots ORDER BY path")]
+        return self._roots.list()
 
     def add_root(self, folder: str | os.PathLike) -> Root:
         """Watch a folder. A folder inside a root is already covered; a parent absorbs its children."""
         path = os.path.abspath(os.path.expanduser(os.fspath(folder)))
         if not os.path.isdir(path):
             raise PhotosiftError(f"not a folder: {path}")
-        for root in self.roots():
-            if root.path == path or is_within(path, root.path):
-                return root
-        with self.db.transaction() as conn:
-            cur = conn.execute("INSERT INTO roots(path, added_at) VALUES (?, ?)",
-                               (db_path(path), dt.datetime.now().isoformat(timespec="seconds")))
-            new_id = cur.lastrowid
-            for root in self.roots():
-                if is_within(root.path, path):
-                    conn.execute("UPDATE photos SET root_id = ? WHERE root_id = ?", (new_id, root.id))
-                    conn.execute("DELETE FROM roots WHERE id = ?", (root.id,))
-        return Root(new_id, path)
+        return self._roots.add(path)
 
     def remove_root(self, folder: str) -> int:
         """Stop watching a folder and forget its photos (the files are not touched)."""
         path = os.path.abspath(os.path.expanduser(folder))
-        row = self.db.read_one("SELECT id FROM roots WHERE path = ?", (db_path(path),))
-        if row is None:
+        ids = self._roots.remove(path)
+        if ids is None:
             raise PhotosiftError(f"{path} is not a library folder; see `photosift roots`")
-        ids = [r[0] for r in self.db.read("SELECT id FROM photos WHERE root_id = ?", (row[0],))]
-        self.db.write("DELETE FROM roots WHERE id = ?", (row[0],))
-        for index in self._indexes.values():
+        for index in self._loaded_indexes().values():
             index.remove(ids)
         return len(ids)
 
@@ -122,27 +142,32 @@ class Library:
         if not name:
             self.models.active_spec()  # raises the helpful NoModel
         with self._lock:
-            if name not in self._loaded:
-                from core.embedding.clip_model import ClipModel
+            if name in self._loaded:
+                return self._loaded[name]
+        with self._gate("model:" + name):
+            with self._lock:
+                if name in self._loaded:
+                    return self._loaded[name]
+            from core.embedding.clip_model import ClipModel
 
-                self._loaded[name] = ClipModel(
-                    self.models.spec(name), device=self.settings.get("device"),
-                    backend=self.settings.get("backend"), derived_dir=self.models.derived_dir(name),
-                    calibration=self._calibration_images)
-                # The model and torch add a huge, permanent object graph. Left to
-                # the cyclic GC, every full collection walks it while holding the
-                # GIL (100-300 ms here), stalling every other thread, the GUI's too.
-                gc.freeze()
-            return self._loaded[name]
+            model = ClipModel(
+                self.models.spec(name), device=self.settings.get("device"),
+                backend=self.settings.get("backend"), derived_dir=self.models.derived_dir(name),
+                calibration=self._calibration_images)
+            # The model and torch add a huge, permanent object graph. Left to
+            # the cyclic GC, every full collection walks it while holding the
+            # GIL (100-300 ms here), stalling every other thread, the GUI's too.
+            gc.freeze()
+            with self._lock:
+                self._loaded[name] = model
+            return model
 
     def _calibration_images(self, count: int = 32) -> list:
         """A sample of the user's own photos (cached thumbnails) to check an int8 model against."""
         from PIL import Image
 
-        rows = self.db.read("SELECT content_hash FROM photos WHERE state = 'indexed' AND content_hash IS NOT NULL "
-                            "ORDER BY random() LIMIT ?", (count * 2,))
         images = []
-        for (digest,) in rows:
+        for digest in self.photos.sample_hashes(count * 2):
             path = self.thumbnails.path_for(digest)
             try:
                 with Image.open(path) as img:
@@ -167,63 +192,77 @@ class Library:
         serving = self.settings.get("serving_model") or active
         if not active:
             raise NoModel("no model is installed: run `photosift models download` or `photosift models import`")
-        if serving != active and self._pending_count(active) == 0:
+        if serving != active and self.vectors.missing_count(active) == 0:
             self.settings.set("serving_model", active)
             serving = active
         if serving not in self.models.installed():
             serving = active
         return serving
 
-    def _pending_count(self, model: str) -> int:
-        return self.db.scalar(
-            "SELECT COUNT(*) FROM photos WHERE state = 'indexed' AND id NOT IN "
-            "(SELECT photo_id FROM embeddings WHERE model = ?)", (model,)) or 0
-
     def index(self, model: str) -> VectorIndex:
+        """The model's vector index, loaded and levelled with SQLite on first use."""
         with self._lock:
-            if model not in self._indexes:
-                blob = self.db.scalar("SELECT vector FROM embeddings WHERE model = ? LIMIT 1", (model,))
-                dim = len(blob) // 2 if blob else self.model(model).dim
-                index = VectorIndex(self.paths.index_dir, model, dim, self.settings.get("exact_search_limit"),
-                                    self.settings.get("graph_search_from"))
-                index.reconcile(self.db)
+            if model in self._indexes:
+                return self._indexes[model]
+        with self._gate("index:" + model):
+            with self._lock:
+                if model in self._indexes:
+                    return self._indexes[model]
+            dim = self.vectors.dim(model) or self.model(model).dim
+            index = VectorIndex(self.paths.index_dir, model, dim, self.settings.get("exact_search_limit"),
+                                self.settings.get("graph_search_from"))
+            index.reconcile(self.vectors)
+            with self._lock:
                 self._indexes[model] = index
-            return self._indexes[model]
+            return index
 
     # -- indexing --------------------------------------------------------
     def scan(self, paths: list[str] | None = None, *, on_progress=None, cancel: threading.Event | None = None,
              only: set[str] | None = None) -> ScanSummary:
         """Bring the library level with disk: everything, the given roots, or `only` these paths."""
         start = time.monotonic()
+        self.thumbnails.size = self.settings.get("thumbnail_size")   # changed since we opened, maybe
         roots = self.roots()
         if paths:
             wanted = {os.path.abspath(os.path.expanduser(p)) for p in paths}
             roots = [r for r in roots if r.path in wanted]
         model_name = self.settings.get("active_model") or None
-        planner = Planner(self.db, model_name)
+        planner = Planner(self.photos, lambda: set(self.vectors.ids(model_name).tolist()), model_name)
         plan = planner.plan_paths(only, roots) if only is not None else planner.plan_roots(roots)
         with self.db.transaction() as conn:
             for root in roots:
-                online = root.path not in plan.offline_roots
-                conn.execute("UPDATE roots SET online = ?, last_scan_at = COALESCE(?, last_scan_at) WHERE id = ?",
-                             (int(online), dt.datetime.now().isoformat(timespec="seconds") if online else None,
-                              root.id))
-            replace_skipped(conn, plan)
+                self._roots.scanned(conn, root.id, online=root.path not in plan.offline_roots)
+            self._skipped.replace(conn, plan.scanned, plan.skipped)
         for folder in plan.offline_roots:
             log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
         counts, errors, skipped = self._run_plan(plan, model_name, on_progress, cancel)
         faces = None
+        if not (cancel and cancel.is_set()) and model_name and self.thumbnails.stale:
+            self._remake_thumbnails(model_name, cancel, on_progress)
         if not (cancel and cancel.is_set()):
             self.tag_pending(cancel)
             faces = self.find_faces(cancel, on_progress)
         seconds = time.monotonic() - start
-        skipped = [f"{p}: {why}" for p, why, _ in plan.skipped] + [f"{p}: {why}" for p, why in skipped]
+        skipped = [f"{s.path}: {s.reason}" for s in [*plan.skipped, *skipped]]
         return ScanSummary(
             seen=plan.seen, unchanged=plan.unchanged + counts.touched, added=counts.embedded - counts.updated,
             updated=counts.updated, moved=counts.moved, reused=counts.reused, removed=counts.vanished,
             failed=counts.failed, skipped_failed=plan.skipped_failed, offline_roots=tuple(plan.offline_roots),
             errors=tuple(f"{p}: {why}" for p, why in errors), skipped_files=tuple(skipped), seconds=seconds,
             embedded=counts.embedded, faces=faces.faces if faces else 0)
+
+    def _remake_thumbnails(self, model_name: str, cancel: threading.Event | None, on_progress) -> None:
+        """The thumbnail size changed: make every thumbnail again, in the scan's decode workers."""
+        from core.pipeline import thumbnail_job
+
+        files = self.photos.reachable_files()
+        log.info("thumbnails: making %d again at %d px", len(files), self.thumbnails.size)
+        try:
+            thumbnail_job.remake(files, self.decode_pool(model_name), cancel, on_progress)
+        finally:
+            self._pools.release_later()
+        if not (cancel and cancel.is_set()):
+            self.thumbnails.record_size()
 
     def find_faces(self, cancel: threading.Event | None = None, on_progress=None):
         """The face stage (core/people/stage.py), if the `faces` setting is on and dlib is here."""
@@ -237,7 +276,7 @@ class Library:
                 log.warning("people are off: %s", why)
                 self._faces_warned = True
             return None
-        run = stage.run(self, cancel, on_progress)
+        run = stage.run(self.db, self.decode_pool(self.serving_model_name()), cancel, on_progress)
         if run.photos or run.copied:
             log.info("faces: %d found in %d photos (%d copied from twins, %d failed) in %.1fs; %d joined people, "
                      "%d new groups", run.faces, run.photos + run.copied, run.copied, run.failed, run.seconds,
@@ -250,7 +289,9 @@ class Library:
             return
         if self.serving_model_name() != self.settings.get("active_model"):
             return   # tags come from the serving model, which has no vectors for the new photos yet
-        if not self.db.scalar("SELECT 1 FROM untagged LIMIT 1"):
+        from core.tagging import queue
+
+        if not queue.any_waiting(self.db):
             return
         try:
             run = self.organizer.tag_pending(cancel)
@@ -265,7 +306,9 @@ class Library:
     def _run_plan(self, plan: Plan, model_name, on_progress, cancel):
         # The decode pipeline (Pillow, decoders, worker processes) is imported by
         # the commands that index, not by a search.
+        from core.people import stage
         from core.pipeline.indexing import Counts, IndexingPipeline
+        from core.tagging import queue
 
         if not plan.jobs and not plan.missing:
             return Counts(), [], []
@@ -276,26 +319,25 @@ class Library:
         model.load_image_tower()
         self.index(model_name)   # loaded (and reconciled) before the writer changes it
         pipeline = IndexingPipeline(
-            self.db, _Serialized(model, self._model_lock), model_name, self._loaded_indexes,
+            self.db, _ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
             self.decode_pool(model_name), batch_size=self.settings.get("batch_size") or model.default_batch_size,
-            on_progress=on_progress, cancel=cancel)
+            on_progress=on_progress, cancel=cancel, queues=(queue.enqueue, stage.enqueue))
         try:
             counts = pipeline.run(plan.jobs, plan.missing)
         finally:
             for index in self._loaded_indexes().values():
                 index.save_if_dirty()
-            self._release_pool_later()
+            self._pools.release_later()
         return counts, pipeline.errors, pipeline.skipped
 
     # -- decode workers ----------------------------------------------------
     def decode_pool(self, model_name: str | None = None, purpose: str = "bulk"):
-        """The decode worker processes for this model and these settings (started on first use).
+        """The decode worker processes for this model and these settings (core/pipeline/pools.py).
 
-        Work the user is waiting on gets one-process pools of its own, so it
-        never queues behind a scan that holds the bulk pool: "example" (an
-        image to search by) and "display" (the viewer, which needs no model).
+        "bulk" has one worker per core (`decode_workers`); "example" and
+        "display" (the viewer, which needs no model) one each.
         """
-        from core.pipeline.decode_pool import DecodePool, default_size
+        from core.pipeline.decode_pool import default_size
         from core.pipeline.decode_worker import WorkerConfig
 
         if purpose == "display":
@@ -314,21 +356,12 @@ class Library:
             # The file, a full-size RGBA decode at the pixel limit, and the interpreter.
             memory_limit=max_bytes + 4 * max_pixels + (1 << 30))
         size = self.settings.get("decode_workers") or default_size() if purpose == "bulk" else 1
-        timeout = float(self.settings.get("decode_timeout_s"))
-        with self._lock:
-            pool = self._pools.get(purpose)
-            if pool is None or (pool.config, pool.size, pool.timeout_s) != (config, size, timeout):
-                if pool is not None:
-                    pool.close()
-                pool = self._pools[purpose] = DecodePool(config, size, timeout)
-            return pool
+        return self._pools.get(purpose, config, size, float(self.settings.get("decode_timeout_s")))
 
     def _prepare_one(self, job, purpose: str, model_name: str | None = None):
         """One file through a worker process, for something the user waits on."""
-        pool = self.decode_pool(model_name, purpose)
-        with contextlib.closing(pool.process([job])) as outcomes:
-            outcome = next((o for _, o in outcomes), None)
-        self._release_pool_later()
+        outcome = self._pools.one(self.decode_pool(model_name, purpose), job)
+        self._pools.release_later()
         return outcome
 
     def render_for_display(self, path: str, max_side: int = 2048) -> bytes:
@@ -341,29 +374,13 @@ class Library:
             return outcome.data
         raise PhotosiftError(f"cannot show {path}: {getattr(outcome, 'reason', 'it could not be read')}")
 
-    def _release_pool_later(self, idle_s: float = 60.0) -> None:
-        """Idle workers hold memory (~50 MB each): close them after a minute without scans."""
-        def release():
-            with self._lock:
-                for key, pool in list(self._pools.items()):
-                    if pool.close_if_idle(idle_s):
-                        del self._pools[key]
-        with self._lock:
-            if self._pool_timer is not None:
-                self._pool_timer.cancel()
-            self._pool_timer = threading.Timer(idle_s, release)
-            self._pool_timer.daemon = True
-            self._pool_timer.start()
-
     # -- search ----------------------------------------------------------
-    def _image_vector(self, model_name: str, image: str) -> np.ndarray:
+    def image_vector(self, model_name: str, image: str) -> np.ndarray:
         """A library photo's stored vector, or a fresh embedding of an outside image."""
         path = os.path.abspath(os.path.expanduser(image))
-        row = self.db.read_one(
-            "SELECT e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model = ? WHERE p.path = ?",
-            (model_name, db_path(path)))
-        if row:
-            return decode_vector(row[0])
+        stored = self.vectors.at_path(model_name, db_path(path))
+        if stored is not None:
+            return stored
         if not os.path.lexists(path):
             raise PhotosiftError(f"image not found: {path}")
         # Decoded in a worker process, as library photos are: the file may be anything.
@@ -371,100 +388,86 @@ class Library:
 
         outcome = self._prepare_one(Job(path, 0, 0.0, 0), "example", model_name)
         if isinstance(outcome, Known):   # a copy of a library photo: its stored vector
-            blob = self.db.scalar("SELECT vector FROM embeddings WHERE photo_id = ? AND model = ?",
-                                  (outcome.source_id, model_name))
-            if blob is None:
+            stored = self.vectors.one(model_name, outcome.source_id)
+            if stored is None:
                 raise PhotosiftError(f"{path} changed in the library just now; try again")
-            return decode_vector(blob)
+            return stored
         if isinstance(outcome, Prepared):
-            with self._model_lock:
-                return self.model(model_name).embed_prepared([outcome.pixels])[0]
+            model = self.model(model_name)
+            with self._image_lock:
+                return model.embed_prepared([outcome.pixels])[0]
         if isinstance(outcome, Gone):
             raise PhotosiftError(f"image not found: {path}")
         raise PhotosiftError(f"cannot use {path} as an example: {getattr(outcome, 'reason', 'unknown error')}")
 
-    def _text_vector(self, model_name: str, text: str) -> np.ndarray:
+    def text_vector(self, model_name: str, text: str) -> np.ndarray:
         model = self.model(model_name)
-        with self._model_lock:
+        with self._text_lock:
             return model.embed_text(text)
+
+    def photo_filter(self, query: SearchQuery):
+        """The photos a query's filters let through, as core/db's PhotoFilter."""
+        person = frozenset(self.people.photo_ids(query.person)) if query.person else None
+        return engine.photo_filter(query, person)
 
     def search(self, query: SearchQuery) -> list[SearchHit]:
         model_name = self.serving_model_name()
         text, typed_negatives = parse(query.text)
-        positives = ([self._text_vector(model_name, text)] if text else []) + \
-                    [self._image_vector(model_name, p) for p in query.like]
-        negatives = [self._text_vector(model_name, t) for t in (*typed_negatives, *query.negatives)] + \
-                    [self._image_vector(model_name, p) for p in query.unlike]
-        vector = engine.combine(positives, negatives)
-        person_id = self.people.get(query.person).id if query.person else None
-        allowed = engine.allowed_ids(self.db, query, person_id)
+        positives = ([self.text_vector(model_name, text)] if text else []) + \
+                    [self.image_vector(model_name, p) for p in query.like]
+        negatives = [self.text_vector(model_name, t) for t in (*typed_negatives, *query.negatives)] + \
+                    [self.image_vector(model_name, p) for p in query.unlike]
+        vector = combine(positives, negatives)
+        allowed = engine.allowed_ids(self.photos, self.photo_filter(query))
         index = self.index(model_name)
         pairs = index.search(vector, query.top, allowed, ef=self.settings.get("search_ef"))
-        return engine.mark_likely(engine.to_hits(self.db, pairs), index.typical_scores(vector))
+        return engine.mark_likely(engine.to_hits(self.photos, pairs), index.typical_scores(vector))
 
     def similar(self, image: str, top: int = 20) -> list[SearchHit]:
         return self.search(SearchQuery(like=(image,), top=top))
 
     # -- inspection ------------------------------------------------------
     def photo(self, photo_id: int) -> Photo | None:
-        row = self.db.read_one(
-            "SELECT id, path, size, mtime, content_hash, width, height, taken_at, camera_make, camera_model, "
-            "latitude, longitude, orientation, state, error FROM photos WHERE id = ?", (photo_id,))
-        return Photo(*row) if row else None
+        return self.photos.get(photo_id)
 
     def photo_id(self, path: str) -> int | None:
-        return self.db.scalar("SELECT id FROM photos WHERE path = ?",
-                              (db_path(os.path.abspath(os.path.expanduser(path))),))
+        return self.photos.id_at(os.path.abspath(os.path.expanduser(path)))
 
-    def status(self, index_health: bool = True) -> dict:
-        states = dict(self.db.read("SELECT state, COUNT(*) FROM photos GROUP BY state"))
-        failures = [{"path": r[0], "error": r[1]} for r in self.db.read(
-            "SELECT path, error FROM photos WHERE state = 'failed' ORDER BY path LIMIT 50")]
-        skipped = [{"path": r[0], "reason": r[1]} for r in self.db.read(
-            "SELECT path, reason FROM skipped ORDER BY path LIMIT 50")]
-        roots = [{"path": r[0], "online": bool(r[1]), "photos": r[2], "last_scan_at": r[3]} for r in self.db.read(
-            "SELECT r.path, r.online, (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id), r.last_scan_at "
-            "FROM roots r ORDER BY r.path")]
+    def status(self, index_health: bool = True, all_problems: bool = False) -> LibraryStatus:
+        """Counts, roots, failures, model and index health (the first 50 failures, or all of them)."""
+        limit = None if all_problems else 50
+        states = self.photos.state_counts()
         active = self.settings.get("active_model") or None
-        out = {
-            "library": str(self.paths.root),
-            "photos": sum(states.values()),
-            "indexed": states.get("indexed", 0),
-            "failed": states.get("failed", 0),
-            "states": states,
-            "roots": roots,
-            "failures": failures,
-            "skipped_count": self.db.scalar("SELECT COUNT(*) FROM skipped"),
-            "skipped": skipped,
-            "active_model": active,
-            "serving_model": None,
-            "pending": self._pending_count(active) if active else states.get("indexed", 0),
-            "device": None,
-            "index": None,
-            "faces": None,
-        }
+        out = LibraryStatus(
+            library=str(self.paths.root), photos=sum(states.values()), indexed=states.get("indexed", 0),
+            failed=states.get("failed", 0), states=states,
+            roots=tuple(RootStatus(f.root.path, f.online, f.photos, f.last_scan_at) for f in self.photos.folders()),
+            failures=tuple(FileProblem(*r) for r in self.photos.failures(limit)),
+            skipped_count=self._skipped.count(), skipped=tuple(self._skipped.list(limit)),
+            active_model=active,
+            pending=self.vectors.missing_count(active) if active else states.get("indexed", 0))
         if self.settings.get("faces"):
             from core.people import stage
 
-            waiting = self.db.scalar("SELECT COUNT(*) FROM face_queue q JOIN photos p ON p.id = q.photo_id LEFT JOIN "
-                                     "face_scans s ON s.photo_id = p.id WHERE p.state = 'indexed' AND "
-                                     "s.content_hash IS NOT p.content_hash")
-            out["faces"] = dict(self.people.counts(), waiting=waiting, unavailable=stage.available())
+            out = dataclasses.replace(out, faces=dict(self.people.counts(), waiting=stage.waiting(self.db),
+                                                      unavailable=stage.available()))
         if active:
             from core.embedding.devices import pick_device_light
 
-            out["device"] = pick_device_light(self.settings.get("device"))
-            out["serving_model"] = serving = self.serving_model_name()
+            serving = self.serving_model_name()
+            out = dataclasses.replace(out, device=pick_device_light(self.settings.get("device")),
+                                      serving_model=serving)
             if index_health:
                 index = self.index(serving)
-                stored = self.db.scalar("SELECT COUNT(*) FROM embeddings WHERE model = ?", (serving,))
-                out["index"] = dict(index.health, model=serving, live=index.count, in_sync=index.count == stored,
-                                    search=index.search_mode)
+                stored = self.vectors.count(serving)
+                out = dataclasses.replace(out, index=IndexHealth(
+                    model=serving, live=index.count, in_sync=index.count == stored, search=index.search_mode,
+                    details=dict(index.health)))
         return out
 
 
-class _Serialized:
-    """A model wrapper whose embed calls hold the library's model lock."""
+class _ImageTower:
+    """A model whose image embedding holds the library's image-tower lock."""
 
     def __init__(self, model, lock: threading.Lock):
         self._model, self._lock = model, lock
@@ -473,3 +476,14 @@ class _Serialized:
         with self._lock:
             return self._model.embed_prepared(items)
 
+
+class _TextTower:
+    """A model's text encoder under the library's text-tower lock (tagging, albums)."""
+
+    def __init__(self, model, lock: threading.Lock):
+        self._model, self._lock = model, lock
+        self.logit_scale = model.logit_scale
+
+    def embed_texts(self, texts):
+        with self._lock:
+            return self._model.embed_texts(texts)

@@ -1,7 +1,10 @@
-"""Every user preference, declared once with its type, default and meaning.
+"""Every user preference, declared once with its type, default, allowed values and meaning.
 
 Values live in the library's SQLite `settings` table so the CLI and the GUI
-share them. Window geometry is GUI state and is kept by the GUI, not here.
+share them. Window geometry is GUI state and is kept by the GUI, not here;
+the app's own preferences (desktop_app/preferences.py) use the same
+declaration. Modules with a setting's default (the search index, the
+thumbnail cache) read it from here instead of writing it again.
 """
 from __future__ import annotations
 
@@ -10,7 +13,19 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from core.errors import PhotosiftError
+
 log = logging.getLogger(__name__)
+
+DEVICES = ("auto", "cuda", "mps", "cpu")
+BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
+
+
+class BadSetting(PhotosiftError):
+    """A value a setting does not take; the message says which it does, in one line."""
+
+
+_KINDS = {"int": "a whole number", "bool": "true or false", "str": "text"}
 
 
 @dataclass(frozen=True)
@@ -19,36 +34,72 @@ class Setting:
     type: type
     default: Any
     doc: str
+    choices: tuple = ()          # the only values allowed, when not empty
+    minimum: int | None = None   # for numbers
+
+    def parse(self, value: Any) -> Any:
+        """The value as this setting's type, or BadSetting saying what it takes."""
+        try:
+            if isinstance(value, str) and self.type is not str:
+                value = json.loads(value)
+            if self.type is bool and not isinstance(value, bool):
+                raise TypeError
+            if self.type is int and isinstance(value, bool):
+                raise TypeError
+            typed = self.type(value)
+        except (ValueError, TypeError):
+            raise BadSetting(f"{self.key} takes {_KINDS.get(self.type.__name__, self.type.__name__)}, "
+                             f"not {value!r}") from None
+        if self.choices and typed not in self.choices:
+            raise BadSetting(f"{self.key} must be one of {', '.join(map(str, self.choices))}, not {typed!r}")
+        if self.minimum is not None and typed < self.minimum:
+            raise BadSetting(f"{self.key} must be at least {self.minimum}, not {typed!r}")
+        return typed
 
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("active_model", str, "", "Model used to embed photos; searches use it once it covers the library."),
     Setting("serving_model", str, "", "Model that answers searches while the active one is still embedding."),
-    Setting("device", str, "auto", "Where the model runs: auto (CUDA, then MPS, then CPU), cuda, mps or cpu."),
+    Setting("device", str, "auto", "Where the model runs: auto (CUDA, then MPS, then CPU), cuda, mps or cpu.",
+            DEVICES),
     Setting("backend", str, "auto", "How images are embedded on the CPU: auto (ONNX Runtime when installed), torch, "
-            "onnx, or onnx-int8 (faster; used only if it agrees with fp32 at cosine >= 0.99 on your photos)."),
+            "onnx, or onnx-int8 (faster; used only if it agrees with fp32 at cosine >= 0.99 on your photos).",
+            BACKENDS),
     Setting("batch_size", int, 0, "Images embedded per model call; 0 picks by device (16 on the CPU, 64 on MPS, "
-            "128 on CUDA)."),
-    Setting("decode_workers", int, 0, "Worker processes that read and decode photos; 0 picks one per CPU core."),
+            "128 on CUDA).", minimum=0),
+    Setting("decode_workers", int, 0, "Worker processes that read and decode photos; 0 picks one per CPU core.",
+            minimum=0),
     Setting("max_file_mb", int, 400, "Files larger than this many MB are refused unread. The largest camera RAW "
-            "files are about 200 MB and 12-MP JPEGs 3-8 MB; raise it for huge panorama TIFFs."),
+            "files are about 200 MB and 12-MP JPEGs 3-8 MB; raise it for huge panorama TIFFs.", minimum=1),
     Setting("decode_timeout_s", int, 60, "A photo whose decoding takes longer than this many seconds is given up "
-            "as damaged or hostile (its worker process is stopped)."),
-    Setting("thumbnail_size", int, 320, "Longest side, in pixels, of cached thumbnails."),
-    Setting("max_megapixels", int, 250, "Larger images are refused as possible decompression bombs."),
-    Setting("reconcile_minutes", int, 10, "How often `watch` rescans every root in full, since watchers miss events."),
+            "as damaged or hostile (its worker process is stopped).", minimum=1),
+    Setting("thumbnail_size", int, 320, "Longest side, in pixels, of cached thumbnails. A change makes them "
+            "again, from the photos, at the next scan.", minimum=64),
+    Setting("max_megapixels", int, 250, "Larger images are refused as possible decompression bombs.", minimum=1),
+    Setting("reconcile_minutes", int, 10, "How often `watch` rescans every root in full, since watchers miss events.",
+            minimum=1),
     Setting("auto_tag", bool, True, "Tag new photos from the vocabulary as they are indexed."),
     Setting("faces", bool, True, "Find faces in new photos after indexing and group them into people. Face data "
             "stays in the library; `photosift people forget` deletes all of it."),
     Setting("exact_search_limit", int, 100_000, "Libraries up to this many photos are searched by scoring every "
             "photo (exact; about 6 ms per 100k photos on 2 cores). Larger ones first scan a 256-d summary of the "
-            "vectors for candidates, built in the background, and score those exactly. Read at start-up."),
+            "vectors for candidates, built in the background, and score those exactly. Read at start-up.", minimum=1),
     Setting("graph_search_from", int, 2_000_000, "Libraries larger than this find candidates with an HNSW graph "
             "instead of scanning the summary: faster, but it misses more of the best matches for text queries. "
-            "Read at start-up."),
+            "Read at start-up.", minimum=1),
     Setting("search_ef", int, 400, "How widely the HNSW graph looks for candidates (libraries larger than "
-            "graph_search_from): higher finds more of the true best matches and is slower."),
+            "graph_search_from): higher finds more of the true best matches and is slower.", minimum=1),
 )}
+
+
+def flag_is_set(db, key: str) -> bool:
+    """An internal flag kept in the settings table (not a user preference: never listed by `config`)."""
+    return bool(db.scalar("SELECT value FROM settings WHERE key = ?", (key,)))
+
+
+def set_flag(conn, key: str) -> None:
+    """Set an internal flag inside the caller's transaction."""
+    conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, 'true')", (key,))
 
 
 class Settings:
@@ -63,14 +114,17 @@ class Settings:
         if row is None:
             return spec.default
         try:
-            return spec.type(json.loads(row[0]))
-        except (ValueError, TypeError):
+            return spec.parse(json.loads(row[0]))
+        except (ValueError, BadSetting):
             log.warning("setting %s has a bad stored value %r; using the default", key, row[0])
             return spec.default
 
     def set(self, key: str, value: Any) -> None:
-        spec = SETTINGS[key]
-        value = spec.type(value)
+        """Store a value, checked against the declaration (BadSetting says what is allowed)."""
+        spec = SETTINGS.get(key)
+        if spec is None:
+            raise BadSetting(f"unknown setting {key!r}; `photosift config` lists them")
+        value = spec.parse(value)
         self._db.write(
             "INSERT INTO settings(key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -7,6 +7,48 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+@dataclass(frozen=True)
+class Root:
+    """A folder the library watches."""
+    id: int
+    path: str
+
+
+class FileProblem(NamedTuple):
+    """A file an indexing run could not use, and why (one line, for the user)."""
+    path: str
+    reason: str
+
+
+class GridRow(NamedTuple):
+    """One photo as a grid shows it. A NamedTuple, not a dataclass: views hold 100k of them."""
+    photo_id: int
+    path: str
+    content_hash: str | None
+    score: float | None
+    aspect: float          # width / height of the upright photo; 1.0 when unknown
+    date: str | None       # taken, else added (ISO)
+
+
+@dataclass(frozen=True)
+class PhotoMeta:
+    """What a decode worker learns about a photo, as it crosses the pipe to the writer.
+
+    Its fields are the photo row's metadata columns: the writer derives its
+    column list from them, so a new column is declared here and in a migration.
+    """
+    taken_at: str | None = None
+    camera_make: str | None = None
+    camera_model: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    orientation: int | None = None
+    width: int | None = None          # of the upright photo
+    height: int | None = None
+    phash: int | None = None          # 64-bit dHash of the thumbnail-sized image
 
 
 @dataclass(frozen=True)
@@ -74,6 +116,14 @@ class ScanSummary:
     @property
     def images_per_s(self) -> float:
         return self.embedded / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def changes(self):
+        """What this scan changed (core.changes.Changes), for the views to decide on."""
+        from core.changes import Changes
+
+        photos = bool(self.added or self.updated or self.moved or self.removed or self.reused)
+        return Changes(photos=photos, people=bool(self.faces), tags=photos)
 
     def to_json(self) -> dict:
         out = dataclasses.asdict(self)

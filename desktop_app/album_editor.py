@@ -86,9 +86,7 @@ class AlbumEditor(QDialog):
 
         def work():
             members = self.library.organizer.albums.preview(text, marks, negatives)
-            from desktop_app.views import _grid_rows
-
-            return _grid_rows(self.library, [(m.photo_id, m.path, m.score) for m in members])
+            return self.library.photos.grid_rows([(m.photo_id, m.path, m.score) for m in members])
 
         def done(rows):
             if generation == self._generation:

@@ -44,7 +44,7 @@ class IndexingBridge(QObject):
     def start(self) -> None:
         if self._thread is not None:
             return
-        self._watcher = Watcher(self._library, on_scan=self.scanned.emit, on_progress=self._on_progress)
+        self._watcher = self._library.watcher(on_scan=self.scanned.emit, on_progress=self._on_progress)
         self._thread = threading.Thread(target=self._run, name="photosift-watch", daemon=True)
         self._thread.start()
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSize, Qt
 from PySide6.QtGui import QDrag, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QListView, QListWidget, QListWidgetItem, QMenu
 
+from core.changes import PEOPLE
 from desktop_app.sidebar import view_of
 
 MIME = "application/x-photosift-face"
@@ -87,7 +88,7 @@ class FacesPanel(QListWidget):
 
     def _decide(self, change) -> None:
         window = self.window_
-        window.tasks.run(change, lambda _: (window._fill_sidebar(), window.show_view(*window._view, refresh=True)),
+        window.tasks.run(change, lambda _: window.did_change(PEOPLE),
                          lambda exc: window.status.setText(str(exc)))
 
     def startDrag(self, actions) -> None:

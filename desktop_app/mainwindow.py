@@ -1,16 +1,15 @@
 """The main window: sidebar, search bar, thumbnail grid, status bar."""
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from dataclasses import replace
-import sys
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox,
                                QSlider, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
 
+from core.changes import ALBUMS, FOLDERS, SETTINGS, TAGS, Changes
 from core.errors import PhotosiftError
 from desktop_app import menus, people, preferences, views
 from desktop_app.bridge import IndexingBridge
@@ -24,6 +23,7 @@ from desktop_app.results import ResultHeader, StatePage, banner_for, state_for
 from desktop_app.roots import add_root
 from desktop_app.sidebar import Sidebar
 from desktop_app.tasks import TaskRunner
+from desktop_app.views import View
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Photosift")
         self.tasks = TaskRunner(self)
         self.bridge = IndexingBridge(library, self)
-        self._view = ("all", None)
+        self._view = View("all")
         self._manual_albums: list[str] = []
         self._generation = 0
         self._stopped: bool | None = None   # set by shutdown()
@@ -110,15 +110,9 @@ class MainWindow(QMainWindow):
         self.listing: views.Listing | None = None   # what the grid shows
 
         menus.build(self)
-        self._check_model()
+        self.check_model()
         self._fill_sidebar()
         self.show_view("all")
-        # Everything built so far lives as long as the window; keep it out of
-        # full GC passes, which hold the GIL long enough to stall the event loop.
-        gc.freeze()
-        # Background threads (decode, model, SQL) share the GIL with the event
-        # loop; a shorter switch interval bounds how long the GUI waits for it.
-        sys.setswitchinterval(0.002)
         # The watcher's start-up scan starts once the first view is on screen: started
         # with it, it took the GIL and the disk from that query (0.6 s to first paint became 1.1 s).
         self._watch_pending = watch
@@ -129,11 +123,34 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(1500, self, lambda: self.tasks.run(self.library.warm_up, interactive=False))
 
     # -- set-up ----------------------------------------------------------
-    def _check_model(self) -> None:
+    def check_model(self) -> None:
+        """Search is on once a model is installed (after the wizard or an import)."""
         has_model = bool(self.library.settings.get("active_model"))
         self.search.setEnabled(has_model)
         self.search.setToolTip("" if has_model else NO_MODEL)
         self.status.setText("" if has_model else NO_MODEL)
+
+    @property
+    def view(self) -> View:
+        """What the grid shows (or is about to: the query runs in the background)."""
+        return self._view
+
+    @property
+    def manual_albums(self) -> list[str]:
+        return list(self._manual_albums)
+
+    def did_change(self, changes: Changes) -> None:
+        """An operation changed these kinds of data: the sidebar and the view shown decide what to redo.
+
+        Callers say what they changed (as Anki's OpChanges), never which
+        views to refresh; the view shown refreshes in place if it depends
+        on what changed, keeping the user's place.
+        """
+        if not changes:
+            return
+        self._fill_sidebar()
+        if self._view.depends_on(changes):
+            self.show_view(*self._view, refresh=True)
 
     def _fill_sidebar(self) -> None:
         def done(data):
@@ -159,7 +176,7 @@ class MainWindow(QMainWindow):
         watcher): rows are inserted and removed, and the photo at the top of
         the viewport stays there, as in calibre's library view.
         """
-        self._view = (kind, arg)
+        self._view = View(kind, arg)
         self._generation += 1
         generation = self._generation
         lib = self.library
@@ -188,6 +205,8 @@ class MainWindow(QMainWindow):
             else:
                 self.model.set_rows(listing.rows)
                 self.grid.scrollToTop()
+            if self.listing is None:
+                log.info("window shows its first view: %s", listing.title)
             self.listing = listing
             self._show_state()
             self._begin_watching()
@@ -225,7 +244,7 @@ class MainWindow(QMainWindow):
             self.bridge.start()
 
     def _state_action(self, key: str) -> None:
-        {"add_folder": self._add_folder, "import_model": self._import_model,
+        {"add_folder": self.add_folder, "import_model": self.import_model,
          "clear_filters": lambda: self.filter_bar.set_filters(type(self.filter_bar.filters)())}[key]()
 
     def first_visible_photo(self) -> int | None:
@@ -270,13 +289,13 @@ class MainWindow(QMainWindow):
     def create_smart_album(self, name: str, prompt: str) -> None:
         """Create the album in the background, then show it."""
         def done(_album):
-            self._fill_sidebar()
+            self.did_change(ALBUMS)
             self.show_view("album", name)
 
         self.tasks.run(lambda: self.library.organizer.albums.create(name, prompt=prompt), done,
                        lambda exc: QMessageBox.warning(self, "Photosift", str(exc)))
 
-    def _new_album(self) -> None:
+    def new_album(self) -> None:
         from desktop_app.album_editor import AlbumEditor
 
         if not self.search.isEnabled():
@@ -284,7 +303,7 @@ class MainWindow(QMainWindow):
             return
         editor = AlbumEditor(self, prompt=self.search.text().strip())
         if editor.exec():
-            self._fill_sidebar()
+            self.did_change(ALBUMS)
             self.show_view("album", editor.saved_name)
 
     def edit_vocabulary(self) -> None:
@@ -295,18 +314,17 @@ class MainWindow(QMainWindow):
         if dialog.changed and self.library.settings.get("active_model"):
             self.status.setText("Re-tagging with the new vocabulary…")
             self.tasks.run(lambda: self.library.organizer.retag(), lambda run: (
-                self.status.setText(f"Tags updated ({run.assigned} assigned)"), self._fill_sidebar()),
+                self.status.setText(f"Tags updated ({run.assigned} assigned)"), self.did_change(TAGS)),
                 interactive=False)
 
     def open_settings(self) -> None:
         from desktop_app.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.library, self.bridge, self)
-        dialog.removed.connect(lambda _folder: (self._fill_sidebar(), self.show_view(*self._view)))
+        dialog.removed.connect(lambda _folder: self.did_change(FOLDERS))
         if dialog.exec():
-            self._check_model()
-            self._fill_sidebar()
-            self.show_view(*self._view)
+            self.check_model()
+            self.did_change(SETTINGS)
 
     def selected_paths(self) -> list[str]:
         rows = sorted({i.row() for i in self.grid.selectionModel().selectedIndexes()})
@@ -331,7 +349,7 @@ class MainWindow(QMainWindow):
                 org.mark(name, path, inside=True)
             return len(paths)
 
-        self.tasks.run(apply, lambda n: (self.status.setText(f"Added {n} photos to “{name}”"), self._fill_sidebar()),
+        self.tasks.run(apply, lambda n: (self.status.setText(f"Added {n} photos to “{name}”"), self.did_change(ALBUMS)),
                        lambda exc: QMessageBox.warning(self, "Photosift", str(exc)), interactive=False)
 
     def export_selection(self, dest: str | None = None) -> None:
@@ -391,34 +409,17 @@ class MainWindow(QMainWindow):
         if urls:
             self.search_by_example(urls[0].toLocalFile())
 
-    def _add_folder(self) -> None:
+    def add_folder(self) -> None:
         root = add_root(self, self.library)
         if root is not None:
             self.bridge.watch(root.path)
-            self._fill_sidebar()
+            self.did_change(FOLDERS)
 
-    def _import_model(self) -> None:
+    def import_model(self) -> None:
+        """File → Import Model: choose a file, install it in the background, then index."""
         from desktop_app import model_import
 
-        chosen = model_import.choose(self)
-        if not chosen:
-            return
-        path, arch = chosen
-        self.status.setText(f"importing {os.path.basename(path)}…")
-
-        def done(info):
-            self.status.setText(f"model {info.name} installed; indexing starts")
-            self._check_model()
-            self.bridge.rescan()
-
-        self.tasks.run(lambda: self.library.models.import_file(path, arch), done,
-                       lambda exc: self.status.setText(f"import failed: {exc}"), interactive=False)
-
-    def _about(self) -> None:
-        QMessageBox.about(self, "About Photosift",
-                          "<b>Photosift</b><p>Organize your photos by what they show, offline.</p>"
-                          "<p>Licence: GPL-3.0-or-later. Uses Qt (LGPL), PyTorch (BSD), open_clip (MIT), "
-                          "hnswlib (Apache-2.0), watchdog (Apache-2.0), Pillow (MIT-CMU).</p>")
+        model_import.start(self)
 
     # -- background indexing ----------------------------------------------
     def _on_progress(self, p) -> None:
@@ -427,20 +428,16 @@ class MainWindow(QMainWindow):
         if self.indexing.busy != was_busy:
             self._show_state()
         eta = "" if p.eta_s is None else f", {int(p.eta_s) // 60}:{int(p.eta_s) % 60:02d} left"
-        doing = "Finding faces" if p.phase == "faces" else "Indexing"
+        doing = {"faces": "Finding faces", "thumbnails": "Making thumbnails"}.get(p.phase, "Indexing")
         self.status.setText(f"{doing} {p.done}/{p.total} · {p.images_per_s:.1f} photos/s{eta}"
                             + (f" · {p.failed} failed" if p.failed else ""))
 
     def _on_scanned(self, summary) -> None:
         self.indexing.finished()
-        changed = summary.added + summary.updated + summary.moved + summary.removed + summary.reused
         failed = f" · {summary.failed} could not be read" if summary.failed else ""
-        self.tasks.run(lambda: self.library.db.scalar("SELECT COUNT(*) FROM photos WHERE state = 'indexed'"),
+        self.tasks.run(self.library.photos.indexed_count,
                        lambda total: self.status.setText(f"{total} photos{failed}"), interactive=False)
-        if changed and self._view[0] in ("all", "recent", "folder", "places"):
-            self.show_view(*self._view, refresh=True)   # new photos appear; the user's place is kept
-        if changed:
-            self._fill_sidebar()
+        self.did_change(summary.changes)   # new photos appear in the views that show them; the place is kept
         self._show_state()
 
     # -- first run and window state --------------------------------------
@@ -454,8 +451,8 @@ class MainWindow(QMainWindow):
         return wizard
 
     def _after_first_run(self) -> None:
-        self._check_model()
-        self._fill_sidebar()
+        self.check_model()
+        self.did_change(SETTINGS)
         for root in self.library.roots():
             self.bridge.watch(root.path)   # watched, and indexed now that there may be a model
 
@@ -469,7 +466,7 @@ class MainWindow(QMainWindow):
         if zoom is not None:
             self.zoom.setValue(int(zoom))
         view = self.sidebar_panel.restore(state)
-        if view is not None and view != self._view:
+        if view is not None and tuple(view) != tuple(self._view):
             self.show_view(*view)
 
     def save_state(self) -> None:

@@ -9,7 +9,7 @@ import os
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from desktop_app.grid.model import PathRole
 
@@ -17,9 +17,9 @@ from desktop_app.grid.model import PathRole
 def build(window) -> None:
     """Create the menus and shortcuts of a MainWindow."""
     file_menu = window.menuBar().addMenu("&File")
-    add = QAction("&Add Folder…", window, shortcut=QKeySequence("Ctrl+O"), triggered=window._add_folder)
-    album = QAction("New &Smart Album…", window, shortcut=QKeySequence("Ctrl+N"), triggered=window._new_album)
-    imp = QAction("&Import Model…", window, triggered=window._import_model)
+    add = QAction("&Add Folder…", window, shortcut=QKeySequence("Ctrl+O"), triggered=window.add_folder)
+    album = QAction("New &Smart Album…", window, shortcut=QKeySequence("Ctrl+N"), triggered=window.new_album)
+    imp = QAction("&Import Model…", window, triggered=window.import_model)
     export = QAction("&Export Selection…", window, shortcut=QKeySequence("Ctrl+E"), triggered=window.export_selection)
     quit_ = QAction("&Quit", window, shortcut=QKeySequence.StandardKey.Quit, triggered=window.close)
     quit_.setMenuRole(QAction.MenuRole.QuitRole)
@@ -53,7 +53,7 @@ def build(window) -> None:
     view_menu.addAction(zoom_in)
     view_menu.addAction(zoom_out)
     help_menu = window.menuBar().addMenu("&Help")
-    about = QAction("&About Photosift", window, triggered=window._about)
+    about = QAction("&About Photosift", window, triggered=lambda: show_about(window))
     about.setMenuRole(QAction.MenuRole.AboutRole)
     help_menu.addAction(about)
 
@@ -74,9 +74,16 @@ def grid_context_menu(window, pos) -> None:
     find.setEnabled(window.search.isEnabled())
     menu.addSeparator()
     albums = menu.addMenu("Add to Album")
-    for name in window._manual_albums:
+    for name in window.manual_albums:
         albums.addAction(name, lambda name=name: window.add_selection_to_album(name))
     albums.addSeparator()
     albums.addAction("New Album…", window.add_selection_to_album)
     menu.addAction("Export Selection…", window.export_selection)
     menu.exec(window.grid.viewport().mapToGlobal(pos))
+
+
+def show_about(window) -> None:
+    QMessageBox.about(window, "About Photosift",
+                      "<b>Photosift</b><p>Organize your photos by what they show, offline.</p>"
+                      "<p>Licence: GPL-3.0-or-later. Uses Qt (LGPL), PyTorch (BSD), open_clip (MIT), "
+                      "hnswlib (Apache-2.0), watchdog (Apache-2.0), Pillow (MIT-CMU).</p>")

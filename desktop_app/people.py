@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMenu, QVBoxLayout, QWidget
 
+from core.changes import PEOPLE
 from desktop_app.sidebar import view_of
 
 
@@ -55,8 +56,8 @@ def context_menu(window, item, pos) -> None:
     if chosen is name:
         text, ok = QInputDialog.getText(window, "Name this person", "Name:")
         if ok and text.strip():
-            window.tasks.run(lambda: lib.people.name(view[1], text), lambda _: window._fill_sidebar(),
+            window.tasks.run(lambda: lib.people.name(view[1], text), lambda _: window.did_change(PEOPLE),
                              lambda exc: window.status.setText(str(exc)))
     elif chosen is hide:
-        window.tasks.run(lambda: lib.people.hide(view[1]), lambda _: window._fill_sidebar(),
+        window.tasks.run(lambda: lib.people.hide(view[1]), lambda _: window.did_change(PEOPLE),
                          lambda exc: window.status.setText(str(exc)))

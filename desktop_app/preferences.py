@@ -8,22 +8,16 @@ preference: it is saved under "window/" and never shown in a dialog.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QSettings
 
+from core.settings import BadSetting, Setting
 
-@dataclass(frozen=True)
-class Preference:
-    key: str
-    default: str
-    choices: tuple[str, ...] = ()
-    doc: str = ""
-
-
-PREFERENCES: dict[str, Preference] = {p.key: p for p in (
-    Preference("theme", "system", ("system", "light", "dark"), "Follow the system's light or dark mode, or pick one."),
-    Preference("library", "", (), "The library folder to open; empty means the default in your user data folder."),
+# The same declaration as the library's settings (core/settings.py): type,
+# default, allowed values and one line of documentation, written once.
+PREFERENCES: dict[str, Setting] = {p.key: p for p in (
+    Setting("theme", str, "system", "Follow the system's light or dark mode, or pick one.",
+            ("system", "light", "dark")),
+    Setting("library", str, "", "The library folder to open; empty means the default in your user data folder."),
 )}
 
 
@@ -34,12 +28,12 @@ def store() -> QSettings:
 def get(key: str) -> str:
     spec = PREFERENCES[key]
     value = store().value(f"preferences/{key}", spec.default)
-    value = str(value) if value is not None else spec.default
-    return value if not spec.choices or value in spec.choices else spec.default
+    try:
+        return spec.parse(str(value) if value is not None else spec.default)
+    except BadSetting:
+        return spec.default
 
 
 def put(key: str, value: str) -> None:
-    spec = PREFERENCES[key]
-    if spec.choices and value not in spec.choices:
-        raise ValueError(f"{key} must be one of {', '.join(spec.choices)}")
-    store().setValue(f"preferences/{key}", value)
+    """Store a preference; BadSetting (a ValueError's cousin: one line, the choices) if it is not allowed."""
+    store().setValue(f"preferences/{key}", PREFERENCES[key].parse(value))

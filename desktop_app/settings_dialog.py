@@ -11,8 +11,6 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QHBoxLayout, QLineEdit, QListWidget, QMessageBox, QPushButton, QSpinBox,
                                QVBoxLayout)
 
-from core.embedding.devices import CHOICES as DEVICES
-from core.embedding.onnx_visual import BACKENDS
 from core.settings import SETTINGS
 from desktop_app import preferences, theme
 from desktop_app.roots import add_root
@@ -58,10 +56,10 @@ class SettingsDialog(QDialog):
         if settings.get("active_model") in installed:
             self.model.setCurrentText(settings.get("active_model"))
         self.device = _tip(QComboBox(), "device")
-        self.device.addItems(DEVICES)
+        self.device.addItems(SETTINGS["device"].choices)
         self.device.setCurrentText(settings.get("device"))
         self.backend = _tip(QComboBox(), "backend")
-        self.backend.addItems(BACKENDS)
+        self.backend.addItems(SETTINGS["backend"].choices)
         self.backend.setCurrentText(settings.get("backend"))
         self.thumbnail = _tip(QSpinBox(), "thumbnail_size")
         self.thumbnail.setRange(128, 1024)

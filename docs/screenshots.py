@@ -157,7 +157,7 @@ def shoot_library(camera, work, theme, width, height) -> None:
     camera.wait(lambda: thumbnails_loaded(win))
     camera.shoot(win, "browse", theme)
     win.search.setText("a red circle")
-    camera.wait(lambda: win._view[0] == "search" and win.model.rowCount() > 0)
+    camera.wait(lambda: win.view.kind == "search" and win.model.rowCount() > 0)
     camera.wait(lambda: thumbnails_loaded(win))
     camera.shoot(win, "search", theme)
     panel = win.sidebar_panel
@@ -167,7 +167,7 @@ def shoot_library(camera, work, theme, width, height) -> None:
     if first_category is not None:
         first_category.setExpanded(True)
         panel.tree.setCurrentItem(first_category.child(0))
-    camera.wait(lambda: win._view[0] == "tag")
+    camera.wait(lambda: win.view.kind == "tag")
     camera.wait(lambda: thumbnails_loaded(win))
     camera.shoot(win, "sidebar", theme)
     win.close()
@@ -225,8 +225,7 @@ def build_people(faces: pathlib.Path, base: pathlib.Path) -> None:
     lib.add_root(photos)
     lib.scan()
     for person in lib.people.list():
-        path = lib.db.scalar("SELECT ph.path FROM faces f JOIN photos ph ON ph.id = f.photo_id "
-                             "WHERE f.person_id = ? LIMIT 1", (person.id,))
+        path = lib.people.faces(person.id)[0].path
         for stem, name in (("obama", "Barack Obama"), ("biden", "Joe Biden")):
             if stem in path:
                 lib.people.name(person.id, name)
@@ -245,7 +244,7 @@ def shoot_people(camera, base: pathlib.Path, docs: pathlib.Path) -> None:
     camera.wait(lambda: "Barack Obama" in win.sidebar_panel.entries("person") and thumbnails_loaded(win))
     win.grab().toImage().save(str(docs / "screenshot-people.jpg"), "JPEG", 85)
     win.sidebar_panel.tree.setCurrentItem(win.sidebar_panel.entries("person")["Barack Obama"])
-    camera.wait(lambda: win._view[0] == "person" and win.faces.count() > 0 and thumbnails_loaded(win))
+    camera.wait(lambda: win.view.kind == "person" and win.faces.count() > 0 and thumbnails_loaded(win))
     win.grab().toImage().save(str(docs / "screenshot-person.jpg"), "JPEG", 85)
     win.close()
     win.shutdown()

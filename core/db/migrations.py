@@ -202,7 +202,18 @@ CREATE TABLE face_queue (
 INSERT INTO face_queue(photo_id) SELECT id FROM photos WHERE state = 'indexed';
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
+# The photo rows that feature stores (faces, tags, albums) may join with:
+# core/db/photos.py owns the tables, and these views are what it publishes,
+# so a change of the photo columns touches the views, not every feature.
+V8 = """
+CREATE VIEW indexed_photos AS
+    SELECT id, root_id, path, content_hash, taken_at, added_at FROM photos WHERE state = 'indexed';
+CREATE VIEW reachable_photos AS
+    SELECT p.id, p.path, p.content_hash FROM photos p JOIN roots r ON r.id = p.root_id AND r.online = 1
+    WHERE p.state = 'indexed';
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

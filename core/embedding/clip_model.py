@@ -20,6 +20,7 @@ from core.embedding import onnx_visual, weights
 from core.embedding.devices import pick_device, pick_device_light
 from core.embedding.preprocess import Preprocess, describe
 from core.errors import ModelError
+from core.settings import BACKENDS
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +87,9 @@ class ClipModel:
             self._describe(record)
             self.backend = self._open_onnx(path)
         else:
-            from core.embedding.runtime_folder import MANIFEST
+            from core.embedding.model_files import is_manifest
 
-            if spec.weights_path.endswith(MANIFEST):
+            if is_manifest(spec.weights_path):
                 raise ModelError(f"{spec.name} was installed as ONNX files, which run on the CPU only: "
                                  f"set `photosift config device cpu` and `photosift config backend onnx`, "
                                  f"or import its weights file")
@@ -185,7 +186,7 @@ class ClipModel:
 
         The exported tower is cached in derived_dir; without one, torch it is.
         """
-        backend = backend if backend in onnx_visual.BACKENDS else "auto"
+        backend = backend if backend in BACKENDS else "auto"
         if backend == "torch" or self.device != "cpu" or derived_dir is None:
             return "torch"
         if not onnx_visual.available():

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import logging
 
-log = logging.getLogger(__name__)
+from core.settings import DEVICES as CHOICES   # declared once, with the setting
 
-CHOICES = ("auto", "cuda", "mps", "cpu")
+log = logging.getLogger(__name__)
 
 
 def pick_device(preference: str = "auto") -> str:

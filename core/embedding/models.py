@@ -11,22 +11,16 @@ import json
 import logging
 import os
 import pathlib
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 
-from core.embedding import catalog
+from core.embedding import catalog, model_files
 from core.embedding.clip_model import ModelSpec, read_config
+from core.embedding.model_files import WEIGHT_SUFFIXES, slug as _slug
 from core.errors import ModelError, NoModel
 
 log = logging.getLogger(__name__)
-
-WEIGHT_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin", ".ckpt")
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "model"
 
 
 @dataclass(frozen=True)
@@ -76,7 +70,7 @@ class ModelStore:
                           f"or `photosift models import FILE --arch ARCH`")
         config_path = None
         if row[3]:
-            config_path = str(self.folder / _slug(name) / f"{_slug(name)}-arch.json")
+            config_path = str(model_files.arch_config(self.folder, name))
             if not os.path.exists(config_path):
                 pathlib.Path(config_path).parent.mkdir(parents=True, exist_ok=True)
                 pathlib.Path(config_path).write_text(row[3])
@@ -84,7 +78,7 @@ class ModelStore:
 
     def derived_dir(self, name: str) -> pathlib.Path:
         """Where files computed from a model's weights (its ONNX export) are cached."""
-        return self.folder / _slug(name) / "derived"
+        return model_files.derived_dir(self.folder, name)
 
     def active_spec(self) -> ModelSpec:
         name = self._settings.get("active_model")
@@ -161,7 +155,7 @@ class ModelStore:
         folder exported by `photosift models export`, which needs no torch."""
         from core.embedding import runtime_folder
 
-        if runtime_folder.is_folder(file):
+        if model_files.is_runtime_folder(file):
             name = runtime_folder.install(self, file, name)
             return next(m for m in self.list() if m.name == name)
         if not arch:
@@ -177,16 +171,16 @@ class ModelStore:
             config_json = json.dumps(read_config(arch_path), indent=1)
             arch = arch_path.stem
         name = name or src.stem
-        target_dir = self.folder / _slug(name)
+        target_dir = model_files.model_folder(self.folder, name)
         target_dir.mkdir(parents=True, exist_ok=True)
-        target = target_dir / f"weights{src.suffix.lower()}"
+        target = model_files.weights_file(self.folder, name, src.suffix)
         fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=f".part{src.suffix.lower()}")
         os.close(fd)
         try:
             shutil.copyfile(src, tmp)
             if config_json:
-                (target_dir / f"{_slug(name)}-arch.json").write_text(config_json)
-            probe = ModelSpec(name, arch, tmp, str(target_dir / f"{_slug(name)}-arch.json") if config_json else None)
+                model_files.arch_config(self.folder, name).write_text(config_json)
+            probe = ModelSpec(name, arch, tmp, str(model_files.arch_config(self.folder, name)) if config_json else None)
             # Raises ModelError if the file does not fit the arch. On a CPU it also
             # exports both towers to ONNX now (renaming keeps the file's size and
             # mtime, which key the export), so no later run needs torch.

@@ -25,7 +25,6 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 MIN_INT8_AGREEMENT = 0.99
-BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 
 
 def available() -> bool:

@@ -16,20 +16,14 @@ import pathlib
 import shutil
 
 from core.embedding import onnx_text, onnx_visual
+from core.embedding.model_files import MANIFEST, MANIFEST_FORMAT as FORMAT, model_folder, runtime_folder_of
 from core.embedding.tokenizer import VOCAB_NAME
 from core.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "photosift-model.json"
-FORMAT = 1
 _STAMP_KEYS = ("weights_size", "weights_mtime_ns", "format", "text_format")
 _VISUAL, _TEXT = "visual.onnx", onnx_text.FILE
-
-
-def is_folder(path: str | pathlib.Path) -> bool:
-    path = pathlib.Path(path)
-    return (path / MANIFEST).is_file() or (path.name == MANIFEST and path.is_file())
 
 
 def _files(folder: pathlib.Path) -> list[pathlib.Path]:
@@ -64,8 +58,7 @@ def export(store, name: str, dest: str | pathlib.Path) -> pathlib.Path:
 
 def install(store, source: str | pathlib.Path, name: str | None = None):
     """Install a runtime folder (or its manifest) as a model; no torch involved."""
-    source = pathlib.Path(source).expanduser()
-    folder = source.parent if source.name == MANIFEST else source
+    folder = runtime_folder_of(source)
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
     except (OSError, ValueError) as exc:
@@ -73,7 +66,7 @@ def install(store, source: str | pathlib.Path, name: str | None = None):
     if manifest.get("format") != FORMAT:
         raise ModelError(f"{folder} was exported by another Photosift version (format {manifest.get('format')})")
     name = name or manifest["name"]
-    target = store.folder / store.slug(name)
+    target = model_folder(store.folder, name)
     derived = store.derived_dir(name)
     derived.mkdir(parents=True, exist_ok=True)
     missing = [p.name for p in _files(folder) if not p.exists()]

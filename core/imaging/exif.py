@@ -3,25 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
-
 from PIL import Image
+
+from core.types import PhotoMeta
 
 log = logging.getLogger(__name__)
 
 _MAKE, _MODEL, _DATETIME, _ORIENTATION = 0x010F, 0x0110, 0x0132, 0x0112
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _DATETIME_ORIGINAL, _DATETIME_DIGITIZED = 0x9003, 0x9004
-
-
-@dataclass(frozen=True)
-class PhotoMeta:
-    taken_at: str | None = None
-    camera_make: str | None = None
-    camera_model: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    orientation: int | None = None
 
 
 def _text(value) -> str | None:

@@ -3,18 +3,25 @@
 Keying by content means renamed and copied photos share one thumbnail and an
 edited photo gets a new one. Files are written to a temporary name and moved
 into place, so a crash never leaves a half-written thumbnail behind.
+
+The folder records the size its thumbnails were made at (`size.json`): when
+the `thumbnail_size` setting no longer matches, the library makes them again
+(core/pipeline/thumbnail_job.py) and records the new size once all are done.
 """
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import tempfile
 
 from PIL import Image
 
+from core.settings import SETTINGS
+
 
 class ThumbnailCache:
-    def __init__(self, folder: pathlib.Path, size: int = 320):
+    def __init__(self, folder: pathlib.Path, size: int = SETTINGS["thumbnail_size"].default):
         self.folder = pathlib.Path(folder)
         self.size = size
 
@@ -24,9 +31,38 @@ class ThumbnailCache:
     def has(self, content_hash: str) -> bool:
         return self.path_for(content_hash).exists()
 
-    def store(self, content_hash: str, img: Image.Image) -> pathlib.Path:
+    @property
+    def _marker(self) -> pathlib.Path:
+        return self.folder / "size.json"
+
+    def made_at(self) -> int | None:
+        """The size the cached thumbnails were made at; None for a cache that holds none yet.
+
+        A cache from before the size was recorded was made at the default.
+        """
+        try:
+            return int(json.loads(self._marker.read_text())["size"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        holds_any = self.folder.is_dir() and any(p.is_dir() for p in self.folder.iterdir())
+        return SETTINGS["thumbnail_size"].default if holds_any else None
+
+    def record_size(self) -> None:
+        """Every thumbnail is now at `size`."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self._marker.with_name("size.json.tmp")
+        tmp.write_text(json.dumps({"size": self.size}))
+        os.replace(tmp, self._marker)
+
+    @property
+    def stale(self) -> bool:
+        """The thumbnails on disk were made at another size than the one asked for."""
+        made = self.made_at()
+        return made is not None and made != self.size
+
+    def store(self, content_hash: str, img: Image.Image, replace: bool = False) -> pathlib.Path:
         target = self.path_for(content_hash)
-        if target.exists():
+        if target.exists() and not replace:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
         thumb = img.copy()

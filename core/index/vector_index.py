@@ -16,7 +16,12 @@ Everything is saved atomically with a sidecar recording the highest embedding
 sequence number it contains, so a start applies only what changed since (or
 what a crash lost). The summary and graph are built in a background thread
 with progress, while the full scan answers. hnswlib's docs warn that saving
-and resizing are unsafe beside add_items, so every change holds one lock.
+and resizing are unsafe beside add_items, so every change holds one lock, and
+a summary or graph is built on a private object that is published, levelled
+with what changed meanwhile, under that lock.
+
+The vectors of record are read through core/db/vectors.Vectors, the owner of
+the embeddings table; this module holds no SQL.
 """
 from __future__ import annotations
 
@@ -32,25 +37,19 @@ import time
 import hnswlib
 import numpy as np
 
+from core.db.vectors import Vectors
 from core.index.summary import Summary, fit_axes
 from core.index.vector_store import VectorStore
+from core.settings import SETTINGS
 
 log = logging.getLogger(__name__)
 
 RERANK = 1000         # summary candidates scored with the full vectors
 SHORTLIST = 64        # int8-scored best that are scored again with the fp16 vectors of record
-EXACT_LIMIT = 100_000
-GRAPH_FROM = 2_000_000
+EXACT_LIMIT = SETTINGS["exact_search_limit"].default   # declared once, with the setting
+GRAPH_FROM = SETTINGS["graph_search_from"].default
 FORMAT = 2
 _SAVE_EVERY = 0.02    # unsaved share of the library that makes save_if_dirty write (the rest waits for close)
-
-
-def decode_vector(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
-
-
-def encode_vector(vector: np.ndarray) -> bytes:
-    return np.asarray(vector, dtype=np.float16).tobytes()
 
 
 class VectorIndex:
@@ -75,7 +74,7 @@ class VectorIndex:
         self._builder: threading.Thread | None = None
         self._stop = threading.Event()
         self._changed_while_building: set[int] = set()
-        self._db = None
+        self._vectors: Vectors | None = None
         self.health: dict = {"state": "not loaded"}
 
     # -- loading ---------------------------------------------------------
@@ -104,10 +103,10 @@ class VectorIndex:
             return None
         return summary
 
-    def reconcile(self, db) -> dict:
-        """Load the saved state and bring it level with SQLite, or rebuild it."""
+    def reconcile(self, vectors: Vectors) -> dict:
+        """Load the saved state and bring it level with SQLite (read through `vectors`), or rebuild it."""
         with self._lock:
-            self._db = db
+            self._vectors = vectors
             meta = self._read_meta()
             store = None
             if meta is not None:
@@ -115,28 +114,25 @@ class VectorIndex:
                     store = VectorStore.load(self._store_file, self.dim)
                 except (OSError, ValueError) as exc:
                     log.warning("vector file %s is unreadable (%s); rebuilding it", self._store_file.name, exc)
-            count, newest = db.read_one("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM embeddings WHERE model = ?",
-                                        (self.model,))
+            count, newest = vectors.freshness(self.model)
             added = removed = 0
             state = "ok"
             todo = np.empty(0, dtype=np.int64)
             if store is not None and (count != store.count or newest > meta["max_seq"]):
-                stored = np.array([r[0] for r in db.read("SELECT photo_id FROM embeddings WHERE model = ?",
-                                                         (self.model,))], dtype=np.int64)
-                changed = [r[0] for r in db.read("SELECT photo_id FROM embeddings WHERE model = ? AND seq > ?",
-                                                 (self.model, meta["max_seq"]))]
-                todo = np.union1d(np.setdiff1d(stored, store.ids()), np.array(changed, dtype=np.int64))
+                stored = vectors.ids(self.model)
+                changed = vectors.ids_changed_since(self.model, meta["max_seq"])
+                todo = np.union1d(np.setdiff1d(stored, store.ids()), changed)
                 extra = np.setdiff1d(store.ids(), stored)
                 if len(todo) + len(extra) <= max(1000, count // 2):
                     self._store = store
-                    self._apply(db, todo)
+                    self._apply(todo)
                     removed = store.remove(extra)
                     added, state = len(todo), "repaired"
                 else:
                     store = None
             if store is None:
                 self._store = VectorStore(self.dim)
-                self._apply(db, None)
+                self._apply(None)
                 added, state = count, "rebuilt"
             else:
                 self._store = store
@@ -151,29 +147,11 @@ class VectorIndex:
             self._maybe_build()
             return self.health
 
-    def _apply(self, db, ids: np.ndarray | None) -> None:
+    def _apply(self, ids: np.ndarray | None) -> None:
         """Copy these photos' vectors (or all) from SQLite into the store."""
-        if ids is None:
-            # `+model` keeps SQLite on the primary key: through the (model, seq)
-            # index every page re-sorted all rows, which made a load quadratic.
-            last = -1
-            while rows := db.read("SELECT photo_id, vector FROM embeddings WHERE +model = ? AND photo_id > ? "
-                                  "ORDER BY photo_id LIMIT 20000", (self.model, last)):
-                self._store_rows(rows)
-                last = rows[-1][0]
-            return
-        ids = ids.tolist()
-        for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
-            rows = db.read(f"SELECT photo_id, vector FROM embeddings WHERE model = ? AND photo_id IN "
-                           f"({','.join('?' * len(chunk))})", (self.model, *chunk))
-            if rows:
-                self._store_rows(rows)
-
-    def _store_rows(self, rows) -> None:
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), self.dim)
-        self._store.add(ids, vectors.astype(np.float32))
+        pages = self._vectors.pages(self.model) if ids is None else self._vectors.of(self.model, ids.tolist())
+        for page in pages:
+            self._store.add(page.ids, page.vectors.astype(np.float32))
 
     def _level_summary(self, changed: np.ndarray) -> None:
         """Make the summary (and its graph) hold exactly the store's ids and vectors: it
@@ -204,14 +182,20 @@ class VectorIndex:
         self.health = dict(self.health, building={"what": what, "done": done, "total": total})
 
     def _build(self) -> None:
-        """Build the summary (and graph) from the store, a chunk at a time, outside the lock."""
+        """Build the summary (and graph) from the store, a chunk at a time, outside the lock.
+
+        Both are built on private objects: the summary in use (if any) keeps
+        answering and taking changes while its graph is built beside it. They
+        are published under the lock, then levelled with what changed meanwhile.
+        """
         start = time.monotonic()
         try:
             with self._lock:
-                rows = self._store._rows
+                rows = self._store.row_count
                 summary = self._summary
                 if summary is None:
-                    sample = np.random.default_rng(0).choice(rows, min(rows, 20000), replace=False)
+                    live = self._store.live_rows(0, rows)
+                    sample = np.random.default_rng(0).choice(live, min(len(live), 20000), replace=False)
                     summary = Summary(fit_axes(self._store.vectors(np.sort(sample))))
                 want_graph = self._store.count > self.graph_from
             if summary is not self._summary:
@@ -219,21 +203,29 @@ class VectorIndex:
                     if self._stop.is_set():
                         return
                     with self._lock:
-                        ids, vectors = self._chunk(first, rows)
+                        chunk = self._store.live_rows(first, min(first + 20000, rows))
+                        ids, vectors = self._store.ids_at(chunk), self._store.vectors(chunk)
                         self._progress("summary", first, rows)
                     summary.add(ids, vectors)
+            graph = None
             if want_graph:
-                summary.graph = summary.new_graph(int(summary.store.count * 1.1))
-                for first in range(0, summary.store._rows, 10000):
+                with self._lock:
+                    graph = summary.new_graph(int(summary.store.count * 1.1))
+                    rows = summary.store.row_count
+                for first in range(0, rows, 10000):
                     if self._stop.is_set():
                         return
-                    chunk = np.arange(first, min(summary.store._rows, first + 10000))
-                    with self._lock:
-                        chunk = chunk[summary.store._live[chunk]]
-                        ids, projected = summary.store._ids[chunk].copy(), summary.store.vectors(chunk)
-                        self._progress("graph", first, summary.store._rows)
-                    summary.graph.add_items(summary.graph_items(projected), ids)
+                    with self._lock:   # rows added since the start are levelled in at publication
+                        chunk = summary.store.live_rows(first, min(first + 10000, rows))
+                        ids, projected = summary.store.ids_at(chunk), summary.store.vectors(chunk)
+                        self._progress("graph", first, rows)
+                    need = graph.get_current_count() + len(ids)
+                    if need > graph.get_max_elements():   # private until published: safe to resize here
+                        graph.resize_index(max(need, int(graph.get_max_elements() * 1.25)))
+                    graph.add_items(summary.graph_items(projected), ids)
             with self._lock:
+                if graph is not None:
+                    summary.graph, summary.graph_deleted = graph, set()
                 self._summary = summary   # then what was added, changed or removed while building:
                 self._level_summary(np.fromiter(self._changed_while_building, dtype=np.int64))
                 self.health = {k: v for k, v in self.health.items() if k != "building"}
@@ -245,11 +237,6 @@ class VectorIndex:
             self.health = dict(self.health, building={"what": "failed", "error": str(exc)})
         finally:
             self._builder = None
-
-    def _chunk(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-        rows = np.arange(first, min(end, first + 20000))
-        rows = rows[self._store._live[rows]]
-        return self._store._ids[rows].copy(), self._store.vectors(rows)
 
     def close(self) -> None:
         """Stop a build (it starts again at the next load) and save what changed."""
@@ -314,16 +301,14 @@ class VectorIndex:
             self._unsaved += len(ids)
             self._maybe_build()
 
-    def resync(self, db, ids) -> None:
+    def resync(self, ids) -> None:
         """Make these ids match SQLite again (after a write that did not commit)."""
         ids = np.array(sorted(set(ids)), dtype=np.int64)
-        if not len(ids):
+        if not len(ids) or self._vectors is None:
             return
         with self._lock:
-            self._apply(db, ids)
-            stored = np.array([r[0] for r in db.read(
-                f"SELECT photo_id FROM embeddings WHERE model = ? AND photo_id IN ({','.join('?' * len(ids))})",
-                (self.model, *ids.tolist()))], dtype=np.int64)
+            self._apply(ids)
+            stored = self._vectors.held(self.model, ids.tolist())
             self.remove(np.setdiff1d(ids, stored))
             if self._summary is not None:
                 rows = self._store.rows_of(stored)
@@ -384,19 +369,13 @@ class VectorIndex:
 
     def _refine(self, query, ids: np.ndarray, approximate: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Rank the shortlist by the fp16 vectors in SQLite (int8 scores if there is no database)."""
-        if self._db is None:
+        if self._vectors is None:
             return [(int(i), float(s)) for i, s in zip(ids[:k], approximate[:k])]
-        found, vectors = [], []
-        id_list = ids.tolist()
-        for start in range(0, len(id_list), 900):
-            chunk = id_list[start:start + 900]
-            rows = self._db.read(f"SELECT photo_id, vector FROM embeddings WHERE model = ? AND photo_id IN "
-                                 f"({','.join('?' * len(chunk))})", (self.model, *chunk))
-            found += [r[0] for r in rows]
-            vectors.append(b"".join(r[1] for r in rows))
-        if not found:
+        pages = list(self._vectors.of(self.model, ids.tolist()))
+        if not pages:
             return []
-        matrix = np.frombuffer(b"".join(vectors), dtype=np.float16).reshape(len(found), self.dim)
+        found = np.concatenate([p.ids for p in pages]).tolist()
+        matrix = np.concatenate([p.vectors for p in pages])
         scores = matrix.astype(np.float32) @ query
         best = np.argsort(-scores, kind="stable")[:k]
         return [(found[i], float(scores[i])) for i in best]

@@ -59,6 +59,20 @@ class VectorStore:
     def count(self) -> int:
         return int(self._live[:self._rows].sum())
 
+    @property
+    def row_count(self) -> int:
+        """Rows in use, dead ones included: rows are numbered 0 .. row_count - 1."""
+        return self._rows
+
+    def live_rows(self, first: int, end: int) -> np.ndarray:
+        """The live rows among first .. end - 1."""
+        rows = np.arange(first, min(end, self._rows))
+        return rows[self._live[rows]]
+
+    def ids_at(self, rows: np.ndarray) -> np.ndarray:
+        """The ids of these rows (a copy)."""
+        return self._ids[rows].copy()
+
     def ids(self) -> np.ndarray:
         """The live ids, in row order."""
         return self._ids[:self._rows][self._live[:self._rows]]

@@ -56,8 +56,8 @@ def regroup(db, full: bool = False) -> GroupRun:
             conn.execute("DELETE FROM people WHERE name IS NULL AND id NOT IN "
                          "(SELECT person_id FROM faces WHERE person_id IS NOT NULL)")
         run = GroupRun()
-        todo = conn.execute("SELECT f.id, f.embedding FROM faces f JOIN photos p ON p.id = f.photo_id "
-                            "WHERE f.person_id IS NULL AND p.state = 'indexed' ORDER BY f.size DESC, f.id").fetchall()
+        todo = conn.execute("SELECT f.id, f.embedding FROM faces f JOIN indexed_photos p ON p.id = f.photo_id "
+                            "WHERE f.person_id IS NULL ORDER BY f.size DESC, f.id").fetchall()
         if not todo:
             return run
         ids = [r[0] for r in todo]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from core.db.chunks import chunked, marks
 from core.errors import PhotosiftError
 from core.people import grouping
 
@@ -45,10 +46,9 @@ class Face:
 
 _PERSON = ("SELECT p.id, p.name, COUNT(f.id), COUNT(DISTINCT f.photo_id), p.hidden, "
            "(SELECT f2.id FROM faces f2 WHERE f2.person_id = p.id ORDER BY f2.size DESC, f2.id LIMIT 1) "
-           "FROM people p JOIN faces f ON f.person_id = p.id JOIN photos ph ON ph.id = f.photo_id "
-           "AND ph.state = 'indexed' ")
+           "FROM people p JOIN faces f ON f.person_id = p.id JOIN indexed_photos ph ON ph.id = f.photo_id ")
 _FACE = ("SELECT f.id, f.photo_id, ph.path, f.x, f.y, f.w, f.h, f.score, f.size, f.person_id, f.assigned_by "
-         "FROM faces f JOIN photos ph ON ph.id = f.photo_id AND ph.state = 'indexed' ")
+         "FROM faces f JOIN indexed_photos ph ON ph.id = f.photo_id ")
 
 
 def _person(row) -> Person:
@@ -89,8 +89,25 @@ class People:
         return [_face(r) for r in self._db.read(_FACE + "WHERE f.person_id = ? ORDER BY f.size DESC", (pid,))]
 
     def photo_ids(self, person: str | int) -> set[int]:
-        pid = self.get(person).id
-        return {r[0] for r in self._db.read("SELECT DISTINCT photo_id FROM faces WHERE person_id = ?", (pid,))}
+        return set(self.photos_of(self.get(person).id))
+
+    def photos_of(self, person_id: int | None) -> frozenset[int]:
+        """Ids of the photos a person (by id) is in; None: photos with unsorted faces."""
+        return frozenset(r[0] for r in self._db.read(
+            "SELECT DISTINCT photo_id FROM faces WHERE person_id IS ?", (person_id,)))
+
+    def named_in(self, photo_ids: list[int]) -> tuple[str, ...]:
+        """Names of the (shown) people in these photos, those in most of them first."""
+        names = []
+        for chunk in chunked([int(i) for i in photo_ids]):
+            names += self._db.read(
+                "SELECT pe.name, COUNT(DISTINCT f.photo_id) FROM faces f JOIN people pe ON pe.id = f.person_id "
+                f"WHERE pe.name IS NOT NULL AND pe.hidden = 0 AND f.photo_id IN ({marks(chunk)}) "
+                "GROUP BY pe.id", chunk)
+        totals: dict[str, int] = {}
+        for name, count in names:
+            totals[name] = totals.get(name, 0) + count
+        return tuple(sorted(totals, key=lambda n: (-totals[n], n)))
 
     def in_photo(self, photo_id: int) -> list[tuple[Face, str | None]]:
         """The faces in one photo with their person's name (for the viewer)."""

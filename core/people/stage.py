@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from core.people import grouping
 from core.types import Progress
@@ -51,7 +52,13 @@ def available() -> str | None:
     return f"face model files missing: {', '.join(missing)}" if missing else None
 
 
-def pending(db) -> list[tuple[int, str, str | None]]:
+class Queued(NamedTuple):
+    photo_id: int
+    path: str
+    content_hash: str | None
+
+
+def pending(db) -> list[Queued]:
     """(photo id, path, content hash) of the queued photos whose content was not searched yet.
 
     The writer queues every photo it embeds, also when a model switch embeds
@@ -61,72 +68,95 @@ def pending(db) -> list[tuple[int, str, str | None]]:
     if not db.scalar("SELECT 1 FROM face_queue LIMIT 1"):
         return []      # the usual case for a watcher's scan: no write, no work
     with db.transaction() as conn:   # a photo that failed since it was queued is queued again if it recovers
-        conn.execute("DELETE FROM face_queue WHERE photo_id IN (SELECT p.id FROM face_queue q JOIN photos p ON "
-                     "p.id = q.photo_id LEFT JOIN face_scans s ON s.photo_id = p.id WHERE p.state != 'indexed' "
-                     "OR s.content_hash = p.content_hash)")
+        conn.execute("DELETE FROM face_queue WHERE photo_id NOT IN (SELECT id FROM indexed_photos) OR photo_id IN "
+                     "(SELECT s.photo_id FROM face_scans s JOIN indexed_photos p ON p.id = s.photo_id "
+                     "WHERE s.content_hash = p.content_hash)")
     # Photos on an offline root (an unplugged drive) wait in the queue until it is back: sent to the
     # decoders, each came back "gone" and stayed queued, so every start churned through all of them.
-    return db.read("SELECT p.id, p.path, p.content_hash FROM face_queue q JOIN photos p ON p.id = q.photo_id "
-                   "JOIN roots r ON r.id = p.root_id AND r.online = 1 ORDER BY p.id")
+    return [Queued(*r) for r in db.read("SELECT p.id, p.path, p.content_hash FROM face_queue q "
+                                        "JOIN reachable_photos p ON p.id = q.photo_id ORDER BY p.id")]
 
 
-def run(library, cancel: threading.Event | None = None, on_progress=None) -> FaceRun:
-    """Search every pending photo for faces, store them, and group the new ones."""
-    from core.pipeline.decode_worker import FaceJob, FacesFound, Failed, Gone
+def enqueue(conn, photo_id: int) -> None:
+    """Queue a photo whose content is new (the writer calls this in the transaction that stores it)."""
+    conn.execute("INSERT OR IGNORE INTO face_queue(photo_id) VALUES (?)", (photo_id,))
+
+
+def waiting(db) -> int:
+    """Indexed photos queued whose current content has not been searched for faces."""
+    return db.scalar("SELECT COUNT(*) FROM face_queue q JOIN indexed_photos p ON p.id = q.photo_id LEFT JOIN "
+                     "face_scans s ON s.photo_id = p.id WHERE s.content_hash IS NOT p.content_hash") or 0
+
+
+def run(db, pool, cancel: threading.Event | None = None, on_progress=None) -> FaceRun:
+    """Search every pending photo for faces in the decode workers of `pool`, store them, and group
+    the new ones. It takes the database and the pool, not the library: that is all it uses."""
+    from core.people.face_job import FaceJob, FacesFound
+    from core.pipeline.decode_worker import Failed, Gone
 
     start = time.monotonic()
     out = FaceRun()
-    todo = pending(library.db)
-    todo = [t for t in todo if not _copy_from_twin(library.db, *t, out)]
+    todo = pending(db)
+    todo = [t for t in todo if not _copy_from_twin(db, t, out)]
     if todo:
-        jobs = [FaceJob(path, photo_id) for photo_id, path, _ in todo]
-        batch: list[tuple] = []
-        pool = library.decode_pool(library.serving_model_name())
+        jobs = [FaceJob(t.path, t.photo_id) for t in todo]
+        batch: list[_Searched] = []
         for job, outcome in pool.process(jobs, cancel):
             if isinstance(outcome, FacesFound):
-                batch.append((job.photo_id, outcome.digest, outcome.faces, None))
+                batch.append(_Searched(job.photo_id, outcome.digest, outcome.faces))
                 out.faces += len(outcome.faces)
             elif isinstance(outcome, Failed):
-                batch.append((job.photo_id, outcome.digest, (), outcome.reason))
+                batch.append(_Searched(job.photo_id, outcome.digest, (), outcome.reason))
                 out.failed += 1
                 log.info("no faces searched in %s: %s", job.path, outcome.reason)
             elif not isinstance(outcome, Gone):   # skipped: not a photo file any more
-                batch.append((job.photo_id, None, (), str(getattr(outcome, "reason", outcome))))
+                batch.append(_Searched(job.photo_id, None, (), str(getattr(outcome, "reason", outcome))))
             out.photos += 1
             if len(batch) >= BATCH:
-                _store(library.db, batch)
+                _store(db, batch)
                 batch = []
             if on_progress:
                 rate = out.photos / max(time.monotonic() - start, 1e-6)
                 on_progress(Progress(out.photos, len(todo), rate, (len(todo) - out.photos) / rate if rate else None,
                                      out.failed, phase="faces"))
-        _store(library.db, batch)
+        _store(db, batch)
     # Grouping reads every unsorted face and every person: only after new work.
     # (If a run is stopped first, the next one that finds faces groups them too.)
     if (out.photos or out.copied) and not (cancel and cancel.is_set()):
-        out.grouping = grouping.regroup(library.db)
+        out.grouping = grouping.regroup(db)
     out.seconds = time.monotonic() - start
     return out
 
 
-def _store(db, batch) -> None:
+@dataclass(frozen=True)
+class _Searched:
+    """One photo's result, waiting in a batch to be stored."""
+    photo_id: int
+    digest: str | None
+    faces: tuple
+    error: str | None = None
+
+
+def _store(db, batch: list[_Searched]) -> None:
     """Faces of a batch of photos, replacing what older content of them had."""
     if not batch:
         return
     with db.transaction() as conn:
-        for photo_id, digest, faces, error in batch:
-            if conn.execute("SELECT 1 FROM photos WHERE id = ?", (photo_id,)).fetchone() is None:
-                continue   # removed while its faces were searched
+        for result in batch:
+            photo_id, faces = result.photo_id, result.faces
+            if conn.execute("SELECT 1 FROM indexed_photos WHERE id = ?", (photo_id,)).fetchone() is None:
+                continue   # removed (or failed) while its faces were searched
             conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
             conn.executemany(
                 "INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop) VALUES (?,?,?,?,?,?,?,?,?)",
                 [(photo_id, *f.box, f.score, f.size, f.embedding.astype("float32").tobytes(), f.crop)
                  for f in faces])
-            _searched(conn, photo_id, digest, len(faces), error)
+            _searched(conn, photo_id, result.digest, len(faces), result.error)
 
 
-def _copy_from_twin(db, photo_id: int, path: str, content_hash: str | None, out: FaceRun) -> bool:
+def _copy_from_twin(db, queued: Queued, out: FaceRun) -> bool:
     """A copy of a photo already searched takes its faces (not its people: grouping decides)."""
+    photo_id, content_hash = queued.photo_id, queued.content_hash
     if not content_hash:
         return False
     twin = db.scalar("SELECT photo_id FROM face_scans WHERE content_hash = ? AND photo_id != ? AND error IS NULL "

@@ -9,6 +9,7 @@ hands back compact, picklable values: uint8 model pixels and metadata.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import pathlib
@@ -16,14 +17,17 @@ import signal
 import sqlite3
 import sys
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
+from core.db.vectors import known_source
 from core.embedding.preprocess import Preprocess
 from core.imaging import reading
-from core.imaging.decode import DecodeError, decode_bytes
+from core.imaging.decode import DecodeError, Decoded, decode_bytes
 from core.imaging.phash import dhash
 from core.imaging.thumbnails import ThumbnailCache
+from core.types import PhotoMeta
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +51,7 @@ class WorkerConfig:
 class Prepared:
     """Decoded: ready for the model."""
     digest: str
-    meta: dict
+    meta: PhotoMeta
     pixels: np.ndarray             # uint8 (S, S, 3) crop, or the reduced image when crop is None
 
 
@@ -90,31 +94,78 @@ class Rendered:
     data: bytes
 
 
-@dataclass(frozen=True)
-class FaceJob:
-    """Find the faces in a photo (core/people/detector.py), in a worker like any decode."""
-    path: str
-    photo_id: int
+Outcome = object   # one of the dataclasses above, or a registered job kind's own
 
 
-@dataclass(frozen=True)
-class FacesFound:
-    digest: str
-    faces: tuple                   # core.people.detector.FoundFace, largest first
+# -- job kinds ---------------------------------------------------------------
+# A job kind is registered by the module that defines it (the face search in
+# core/people/face_job.py): unpickling a job in the worker imports that module,
+# which registers its handler, so a new kind never edits the pool or this loop.
+Handler = Callable[["Preparer", object], Outcome]
+_HANDLERS: dict[type, Handler] = {}
 
 
-Outcome = Prepared | Known | Failed | Skipped | Gone | Rendered | FacesFound
+def handles(job_type: type) -> Callable[[Handler], Handler]:
+    """Register the function that turns one job of this type into an Outcome."""
+    def register(handler: Handler) -> Handler:
+        _HANDLERS[job_type] = handler
+        return handler
+    return register
 
 
 class Preparer:
-    """Turns one planner Job into an Outcome. Used by workers and by benchmarks."""
+    """Turns one job into an Outcome. Used by workers and by benchmarks.
+
+    Planner jobs (core/scanning/planner.Job) are the default kind; others are
+    dispatched to their registered handler, which uses `read`, `decode` and
+    `guarded` so every kind treats a hostile or vanished file alike.
+    """
 
     def __init__(self, config: WorkerConfig):
         self.config = config
-        self._thumbs = ThumbnailCache(config.thumbnails, config.thumbnail_size)
+        self.thumbnails = ThumbnailCache(config.thumbnails, config.thumbnail_size)
         self._crop = Preprocess(config.crop) if config.crop else None
         self._conn: sqlite3.Connection | None = None
-        self._faces = None          # the face detector, loaded at the first FaceJob
+        self._resources: dict[str, object] = {}
+
+    def resource(self, name: str, make: Callable[[], object]):
+        """A per-worker object made on first use (a job kind's model), kept for the worker's life."""
+        if name not in self._resources:
+            self._resources[name] = make()
+        return self._resources[name]
+
+    # -- the steps every kind shares ---------------------------------------
+    def read(self, path: str) -> tuple[bytes, str] | Outcome:
+        """(bytes, content hash) of the file, or the outcome that says why not."""
+        try:
+            return reading.read_photo(path, self.config.max_bytes)
+        except reading.NotAFile as exc:
+            return Skipped(str(exc))
+        except reading.Gone as exc:
+            return Gone(str(exc), vanished=not os.path.lexists(path))
+        except reading.Unreadable as exc:
+            return Failed(None, str(exc))
+
+    def decode(self, data: bytes, path: str, min_side: int) -> Decoded:
+        return decode_bytes(data, path, min_side=min_side, max_pixels=self.config.max_pixels)
+
+    @staticmethod
+    def guarded(path: str, digest: str | None, work: Callable[[], Outcome]) -> Outcome:
+        """work(), with the errors a decoder raises on a bad file turned into a Failed outcome."""
+        try:
+            return work()
+        except DecodeError as exc:
+            return Failed(digest, str(exc))
+        except MemoryError:
+            return Failed(digest, "not enough memory to decode this image")
+        except Exception as exc:  # a bug or an exotic file: record it, keep going
+            log.exception("unexpected error on %s", path)
+            return Failed(digest, f"unexpected error: {type(exc).__name__}: {exc}")
+
+    # -- dispatch ----------------------------------------------------------
+    def __call__(self, job) -> Outcome:
+        handler = _HANDLERS.get(type(job))
+        return handler(self, job) if handler else self._index(job)
 
     def _known_source(self, digest: str) -> int | None:
         """A photo with this content that already has a vector for the model."""
@@ -124,93 +175,48 @@ class Preparer:
             uri = pathlib.Path(self.config.database).resolve().as_uri() + "?mode=ro"
             self._conn = sqlite3.connect(uri, uri=True, timeout=30)
             self._conn.execute("PRAGMA busy_timeout = 30000")
-        row = self._conn.execute(
-            "SELECT p.id FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model = ? "
-            "WHERE p.content_hash = ? AND p.state = 'indexed' LIMIT 1", (self.config.model, digest)).fetchone()
-        return row[0] if row else None
+        return known_source(self._conn, self.config.model, digest)
 
-    def __call__(self, job) -> Outcome:
-        if isinstance(job, DisplayJob):
-            return self._render(job)
-        if isinstance(job, FaceJob):
-            return self._find_faces(job)
-        try:
-            data, digest = reading.read_photo(job.path, self.config.max_bytes)
-        except reading.NotAFile as exc:
-            return Skipped(str(exc))
-        except reading.Gone as exc:
-            return Gone(str(exc), vanished=not os.path.lexists(job.path))
-        except reading.Unreadable as exc:
-            return Failed(None, str(exc))
+    def _index(self, job) -> Outcome:
+        read = self.read(job.path)
+        if not isinstance(read, tuple):
+            return read
+        data, digest = read
         if job.photo_id is not None and digest == job.old_hash and not job.force:
             return Known(digest, None)
         source = self._known_source(digest)
         if source is not None:
             return Known(digest, source)
-        try:
-            decoded = decode_bytes(data, job.path, min_side=self.config.min_side, max_pixels=self.config.max_pixels)
-            del data
-            self._thumbs.store(digest, decoded.image)
-            meta = dict(decoded.meta.__dict__, width=decoded.width, height=decoded.height,
-                        phash=dhash(decoded.image))
+
+        def prepare() -> Outcome:
+            decoded = self.decode(data, job.path, self.config.min_side)
+            self.thumbnails.store(digest, decoded.image)
+            meta = dataclasses.replace(decoded.meta, width=decoded.width, height=decoded.height,
+                                       phash=dhash(decoded.image))
             pixels = self._crop.crop(decoded.image) if self._crop else np.asarray(decoded.image, dtype=np.uint8)
-        except DecodeError as exc:
-            return Failed(digest, str(exc))
-        except MemoryError:
-            return Failed(digest, "not enough memory to decode this image")
-        except Exception as exc:  # a bug or an exotic file: record it, keep going
-            log.exception("unexpected error decoding %s", job.path)
-            return Failed(digest, f"unexpected error: {type(exc).__name__}: {exc}")
-        return Prepared(digest, meta, pixels)
+            return Prepared(digest, meta, pixels)
 
-    def _render(self, job: DisplayJob) -> Outcome:
-        import io
+        return self.guarded(job.path, digest, prepare)
 
-        from PIL import Image
 
-        try:
-            data, digest = reading.read_photo(job.path, self.config.max_bytes)
-            decoded = decode_bytes(data, job.path, min_side=job.max_side, max_pixels=self.config.max_pixels)
-            del data
-            img = decoded.image
-            img.thumbnail((job.max_side, job.max_side), Image.Resampling.BICUBIC)
-            out = io.BytesIO()
-            img.save(out, "JPEG", quality=90)
-        except reading.Gone as exc:
-            return Gone(str(exc))
-        except reading.NotAFile as exc:
-            return Skipped(str(exc))
-        except (reading.Unreadable, DecodeError) as exc:
-            return Failed(None, str(exc))
-        except MemoryError:
-            return Failed(None, "not enough memory to decode this image")
+@handles(DisplayJob)
+def _render(worker: Preparer, job: DisplayJob) -> Outcome:
+    import io
+
+    from PIL import Image
+
+    read = worker.read(job.path)
+    if not isinstance(read, tuple):
+        return read
+
+    def render() -> Outcome:
+        img = worker.decode(read[0], job.path, job.max_side).image
+        img.thumbnail((job.max_side, job.max_side), Image.Resampling.BICUBIC)
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=90)
         return Rendered(out.getvalue())
 
-
-    def _find_faces(self, job: FaceJob) -> Outcome:
-        from core.people.detector import MAX_SIDE, FaceDetector
-
-        try:
-            data, digest = reading.read_photo(job.path, self.config.max_bytes)
-        except reading.Gone as exc:
-            return Gone(str(exc))
-        except reading.NotAFile as exc:
-            return Skipped(str(exc))
-        except reading.Unreadable as exc:
-            return Failed(None, str(exc))
-        try:
-            decoded = decode_bytes(data, job.path, min_side=MAX_SIDE * 3 // 4, max_pixels=self.config.max_pixels)
-            del data
-            if self._faces is None:
-                self._faces = FaceDetector()
-            return FacesFound(digest, tuple(self._faces.find(decoded.image)))
-        except DecodeError as exc:
-            return Failed(digest, str(exc))
-        except MemoryError:
-            return Failed(digest, "not enough memory to decode this image")
-        except Exception as exc:  # a bug or an exotic file: record it, keep going
-            log.exception("unexpected error finding faces in %s", job.path)
-            return Failed(digest, f"unexpected error: {type(exc).__name__}: {exc}")
+    return worker.guarded(job.path, None, render)
 
 
 def _limit_memory(limit: int) -> None:

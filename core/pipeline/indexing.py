@@ -16,13 +16,13 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
 from core.pipeline import decode_worker as out
-from core.pipeline.writer import PhotoWriter
-from core.types import Progress
+from core.db.writer import Enqueue, PhotoWriter
+from core.types import FileProblem, Progress
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,13 @@ class _Embedded:
 
 
 @dataclass(frozen=True)
+class _ToEmbed:
+    """A decoded photo waiting for the model thread."""
+    job: object
+    prepared: out.Prepared
+
+
+@dataclass(frozen=True)
 class _Moved:
     job: object
     photo_id: int
@@ -77,17 +84,18 @@ class _Error:
 class IndexingPipeline:
     def __init__(self, db, model, model_name: str, indexes, pool, *, batch_size: int = 16,
                  on_progress: Callable[[Progress], None] | None = None,
-                 cancel: threading.Event | None = None):
+                 cancel: threading.Event | None = None, queues: Sequence[Enqueue] = ()):
+        """`queues`: the later stages (tagging, faces) to queue each photo with new content for."""
         self._db = db
         self._model = model
-        self._writer = PhotoWriter(db, model_name, indexes)
+        self._writer = PhotoWriter(db, model_name, indexes, queues)
         self._pool = pool
         self._batch = max(1, batch_size)
         self._on_progress = on_progress
         self.cancel = cancel or threading.Event()
         self._missing_by_hash: dict[str, list[int]] = {}
-        self.errors: list[tuple[str, str]] = []
-        self.skipped: list[tuple[str, str]] = []
+        self.errors: list[FileProblem] = []
+        self.skipped: list[FileProblem] = []
 
     # -- dispatcher thread: routes what the workers hand back --------------
     def _dispatch(self, jobs: list, to_embed: queue.Queue, to_write: queue.Queue) -> None:
@@ -116,7 +124,7 @@ class IndexingPipeline:
                 # It had no vector for this model yet: embed it into its own row.
                 job = dataclasses.replace(job, photo_id=photo_id, old_hash=digest)
         if isinstance(outcome, out.Prepared):
-            to_embed.put((job, outcome))
+            to_embed.put(_ToEmbed(job, outcome))
         else:
             to_write.put(_Outcome(job, outcome))
 
@@ -135,9 +143,9 @@ class IndexingPipeline:
                 elif item is not None:
                     batch.append(item)
                 if batch and (len(batch) >= self._batch or item is None or done):
-                    vectors = self._model.embed_prepared([p.pixels for _, p in batch])
-                    for (job, prepared), vector in zip(batch, vectors):
-                        to_write.put(_Embedded(job, prepared.digest, prepared.meta, vector))
+                    vectors = self._model.embed_prepared([w.prepared.pixels for w in batch])
+                    for waiting, vector in zip(batch, vectors):
+                        to_write.put(_Embedded(waiting.job, waiting.prepared.digest, waiting.prepared.meta, vector))
                     batch = []
         except BaseException as exc:
             log.exception("the model failed while embedding")
@@ -149,13 +157,14 @@ class IndexingPipeline:
             to_write.put(_DONE)
 
     # -- writer (caller's thread) ---------------------------------------
-    def run(self, jobs: list, missing: dict[int, tuple[str, str | None]] | None = None) -> Counts:
-        """Process the jobs; then sweep the missing photos no job claimed."""
+    def run(self, jobs: list, missing: dict | None = None) -> Counts:
+        """Process the jobs; then sweep the missing photos (core/scanning/planner.Missing, by id)
+        that no job claimed."""
         counts = Counts()
         missing = dict(missing or {})
-        for photo_id, (_, digest) in missing.items():
-            if digest:
-                self._missing_by_hash.setdefault(digest, []).append(photo_id)
+        for photo_id, gone in missing.items():
+            if gone.content_hash:
+                self._missing_by_hash.setdefault(gone.content_hash, []).append(photo_id)
         to_embed: queue.Queue = queue.Queue(maxsize=self._batch * 2)
         to_write: queue.Queue = queue.Queue(maxsize=_WRITE_BATCH * 2)
         threads = [threading.Thread(target=self._dispatch, args=(jobs, to_embed, to_write),
@@ -230,12 +239,12 @@ class IndexingPipeline:
                 counts.reused += 1
         elif isinstance(outcome, out.Failed):
             self._writer.failed(job, outcome.digest, outcome.reason)
-            self.errors.append((job.path, outcome.reason))
+            self.errors.append(FileProblem(job.path, outcome.reason))
             log.warning("cannot index %s: %s", job.path, outcome.reason)
             counts.failed += 1
         elif isinstance(outcome, out.Skipped):
             self._writer.skipped(job, outcome.reason)
-            self.skipped.append((job.path, outcome.reason))
+            self.skipped.append(FileProblem(job.path, outcome.reason))
             counts.skipped += 1
         elif isinstance(outcome, out.Gone):
             if job.photo_id is not None and outcome.vanished:

@@ -11,17 +11,16 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from typing import Callable, NamedTuple
 
-from core.paths import db_path, fs_path, is_within
+from core.db.photos import Photos, PlannerRow
+from core.paths import db_path, is_within
 from core.scanning.walker import is_excluded_dir, stat_photo, walk
+from core.types import Root
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Root:
-    id: int
-    path: str
+__all__ = ["Job", "Missing", "Plan", "Planner", "Root", "Scope", "SkippedFile", "root_is_online"]
 
 
 @dataclass(frozen=True)
@@ -36,25 +35,44 @@ class Job:
     force: bool = False           # needs a vector for the active model even if unchanged
 
 
+class Missing(NamedTuple):
+    """A stored photo whose file was not found: swept unless a new file has its content."""
+    path: str
+    content_hash: str | None
+
+
+class SkippedFile(NamedTuple):
+    """A file with a photo's name that is not a photo file (a FIFO, a device, a link loop)."""
+    path: str
+    reason: str
+    root_id: int
+
+
+class Scope(NamedTuple):
+    """What a plan looked at: a whole root (path None) or one path in it."""
+    root_id: int
+    path: str | None
+
+
 @dataclass
 class Plan:
     jobs: list[Job] = field(default_factory=list)
-    missing: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # id -> (path, hash)
+    missing: dict[int, Missing] = field(default_factory=dict)   # by photo id
     seen: int = 0
     unchanged: int = 0
     skipped_failed: int = 0
     offline_roots: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str, int]] = field(default_factory=list)   # (path, why, root id): not photo files
-    scanned: list[tuple[int, str | None]] = field(default_factory=list)  # (root id, path or None for all of it)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    scanned: list[Scope] = field(default_factory=list)
 
     def skip(self, root_id: int):
-        return lambda path, why: self.skipped.append((path, why, root_id))
+        return lambda path, why: self.skipped.append(SkippedFile(path, why, root_id))
+
+    def miss(self, row: PlannerRow) -> None:
+        self.missing[row.id] = Missing(row.fs_path, row.content_hash)
 
 
-_ROW_SQL = "SELECT id, path, path_raw, root_id, size, mtime, content_hash, state FROM photos"
-
-
-def root_is_online(root: Root, db) -> bool:
+def root_is_online(root: Root, photos: Photos) -> bool:
     """False for a root whose drive is gone or unmounted, so its photos are kept.
 
     An unmounted mount point usually still exists as an empty folder, so an
@@ -66,37 +84,35 @@ def root_is_online(root: Root, db) -> bool:
         empty = not any(True for _ in os.scandir(root.path))
     except OSError:
         return False
-    if empty and db.scalar("SELECT 1 FROM photos WHERE root_id = ? LIMIT 1", (root.id,)):
+    if empty and photos.root_has_photos(root.id):
         return False
     return True
 
 
 class Planner:
-    def __init__(self, db, model: str | None):
-        self._db = db
+    def __init__(self, photos: Photos, embedded: Callable[[], set[int]], model: str | None):
+        """`embedded()`: ids of the photos that have a vector for `model` (None: no model yet)."""
+        self._photos = photos
+        self._embedded_ids = embedded
         self._model = model
 
     def _embedded(self) -> set[int]:
-        if not self._model:
-            return set()
-        return {r[0] for r in self._db.read("SELECT photo_id FROM embeddings WHERE model = ?", (self._model,))}
+        return self._embedded_ids() if self._model else set()
 
-    def _classify(self, plan: Plan, entries, rows: dict[str, tuple], root_id_of, embedded: set[int]) -> None:
+    def _classify(self, plan: Plan, entries, rows: dict[str, PlannerRow], root_id: int, embedded: set[int]) -> None:
         for entry in entries:
             plan.seen += 1
-            key = db_path(entry.path)
-            row = rows.pop(key, None)
+            row = rows.pop(db_path(entry.path), None)
             if row is None:
-                plan.jobs.append(Job(entry.path, entry.size, entry.mtime, root_id_of(entry.path)))
+                plan.jobs.append(Job(entry.path, entry.size, entry.mtime, root_id))
                 continue
-            photo_id, _, _, root_id, size, mtime, content_hash, state = row
-            same = size == entry.size and mtime == entry.mtime
-            if same and state == "failed":
+            same = row.size == entry.size and row.mtime == entry.mtime
+            if same and row.state == "failed":
                 plan.skipped_failed += 1
-            elif same and (photo_id in embedded or not self._model):
+            elif same and (row.id in embedded or not self._model):
                 plan.unchanged += 1
             else:
-                plan.jobs.append(Job(entry.path, entry.size, entry.mtime, root_id, photo_id, content_hash,
+                plan.jobs.append(Job(entry.path, entry.size, entry.mtime, row.root_id, row.id, row.content_hash,
                                      force=same))
 
     def plan_roots(self, roots: list[Root]) -> Plan:
@@ -104,15 +120,15 @@ class Planner:
         plan = Plan()
         embedded = self._embedded()
         for root in roots:
-            if not root_is_online(root, self._db):
+            if not root_is_online(root, self._photos):
                 plan.offline_roots.append(root.path)
                 continue
-            plan.scanned.append((root.id, None))
-            rows = {r[1]: r for r in self._db.read(_ROW_SQL + " WHERE root_id = ?", (root.id,))}
+            plan.scanned.append(Scope(root.id, None))
+            rows = {r.path: r for r in self._photos.in_root(root.id)}
             entries = walk(root.path, on_skip=plan.skip(root.id))
-            self._classify(plan, entries, rows, lambda _p, rid=root.id: rid, embedded)
+            self._classify(plan, entries, rows, root.id, embedded)
             for row in rows.values():
-                plan.missing[row[0]] = (fs_path(row[1], row[2]), row[6])
+                plan.miss(row)
         return plan
 
     def plan_paths(self, paths: set[str], roots: list[Root]) -> Plan:
@@ -135,23 +151,21 @@ class Planner:
                 continue
             if root.id not in online:
                 # An unmounted drive must not read as "every photo deleted".
-                online[root.id] = root_is_online(root, self._db)
+                online[root.id] = root_is_online(root, self._photos)
                 if not online[root.id]:
                     plan.offline_roots.append(root.path)
             if not online[root.id]:
                 continue
-            key = db_path(path)
-            plan.scanned.append((root.id, path))
-            rows = {r[1]: r for r in self._db.read(
-                _ROW_SQL + " WHERE path = ? OR (path >= ? AND path < ?)", (key, key + "/", key + "0"))}
+            plan.scanned.append(Scope(root.id, path))
+            rows = {r.path: r for r in self._photos.at_or_under(path)}
             if os.path.isdir(path):
                 entries = list(walk(path, on_skip=plan.skip(root.id)))
             else:
                 entry = stat_photo(path, on_skip=plan.skip(root.id))
                 entries = [entry] if entry else []
-            self._classify(plan, entries, rows, lambda p, rid=root.id: rid, embedded)
+            self._classify(plan, entries, rows, root.id, embedded)
             for row in rows.values():
-                plan.missing[row[0]] = (fs_path(row[1], row[2]), row[6])
+                plan.miss(row)
         # A path reported twice (created, then modified) must be one job.
         unique: dict[str, Job] = {}
         for job in plan.jobs:

@@ -24,7 +24,7 @@ from watchdog.observers import Observer
 
 from core.errors import NoModel
 from core.scanning.coalescer import Coalescer
-from core.types import ScanSummary
+from core.types import Root, ScanSummary
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,16 @@ class _Handler(FileSystemEventHandler):
 
 
 class Watcher:
-    def __init__(self, library, on_scan: Callable[[ScanSummary], None] | None = None,
-                 on_progress=None, reconcile_s: float | None = None, roots_poll_s: float = 2.0):
-        self._library = library
+    def __init__(self, scan: Callable[..., ScanSummary], roots: Callable[[], list[Root]], *,
+                 reconcile_s: float, on_scan: Callable[[ScanSummary], None] | None = None,
+                 on_progress=None, roots_poll_s: float = 2.0):
+        """`scan(only=paths or None, on_progress=, cancel=)` brings the library level with disk
+        (Library.scan); `roots()` lists the folders to watch. Library.watcher() makes one."""
+        self._scan_library = scan
+        self._roots = roots
         self._on_scan = on_scan
         self._on_progress = on_progress
-        self._reconcile_s = reconcile_s if reconcile_s is not None else \
-            library.settings.get("reconcile_minutes") * 60
+        self._reconcile_s = reconcile_s
         self._roots_poll_s = roots_poll_s
         self.coalescer = Coalescer()
         self._observer = Observer()
@@ -119,7 +122,7 @@ class Watcher:
     def _sync_roots(self, initial: bool = False) -> None:
         """Watch roots added since (by this process or another), drop removed ones,
         and pick up roots that came back online."""
-        current = {root.path for root in self._library.roots()}
+        current = {root.path for root in self._roots()}
         for folder in current - set(self._watches):
             if self._schedule(folder) and not initial:
                 self.coalescer.add(folder)
@@ -137,7 +140,7 @@ class Watcher:
         summary = None
         try:
             if not cancel.is_set():
-                summary = self._library.scan(only=only, on_progress=self._on_progress, cancel=cancel)
+                summary = self._scan_library(only=only, on_progress=self._on_progress, cancel=cancel)
         except NoModel as exc:
             log.warning("%s", exc)
         except Exception:

@@ -17,8 +17,7 @@ from typing import Callable
 import numpy as np
 
 from core.errors import PhotosiftError
-from core.search.engine import combine
-from core.tagging.cutoff import adaptive_cutoff
+from core.scoring import adaptive_cutoff, combine
 from core.tagging.vectors import VectorCache
 from core.tagging.vectors import scores as score_all
 
@@ -50,13 +49,16 @@ class Member:
 
 
 class Albums:
-    def __init__(self, db, vector_of_text: Callable[[str], np.ndarray], vector_of_image: Callable[[str], np.ndarray],
-                 model_name: Callable[[], str], vectors: VectorCache | None = None):
+    def __init__(self, db, photos, vector_of_text: Callable[[str], np.ndarray],
+                 vector_of_image: Callable[[str], np.ndarray], model_name: Callable[[], str],
+                 vectors: VectorCache):
+        """`photos`: the library's photo reader (core/db/photos.Photos), for paths and dates."""
         self._db = db
+        self._photos = photos
         self._text = vector_of_text
         self._image = vector_of_image
         self._model_name = model_name
-        self._vectors = vectors or VectorCache(db)
+        self._vectors = vectors
 
     def list(self) -> list[Album]:
         return [Album(r[0], r[1], r[2], json.loads(r[3])) for r in
@@ -119,8 +121,8 @@ class Albums:
         album = self.get(name)
         marks = self._marks(album.id)
         if album.kind == "manual":
-            rows = self._db.read("SELECT p.id, p.path FROM album_photos a JOIN photos p ON p.id = a.photo_id "
-                                 "WHERE a.album_id = ? ORDER BY p.taken_at, p.path", (album.id,))
+            ids = [r[0] for r in self._db.read("SELECT photo_id FROM album_photos WHERE album_id = ?", (album.id,))]
+            rows = self._photos.by_date_taken(ids)
             return [Member(r[0], r[1], None, "member") for r in rows]
         return self._evaluate(album.definition, marks)
 
@@ -151,7 +153,6 @@ class Albums:
         cutoff = adaptive_cutoff(scores)
         chosen = [i for i in np.argsort(-scores) if (scores[i] >= cutoff or marks.get(int(ids[i])) == "in")
                   and marks.get(int(ids[i])) != "out"]
-        paths = dict(self._db.read(
-            f"SELECT id, path FROM photos WHERE id IN ({','.join(str(int(ids[i])) for i in chosen) or '0'})"))
+        paths = self._photos.paths(int(ids[i]) for i in chosen)
         return [Member(int(ids[i]), paths[int(ids[i])], round(float(scores[i]), 4), marks.get(int(ids[i])))
                 for i in chosen if int(ids[i]) in paths]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.db.photos import DuplicateRow
 from core.imaging.phash import distance
 from core.tagging.vectors import random_pair_similarities
 
@@ -78,39 +79,38 @@ def _signature(thumbnails, content_hash: str) -> np.ndarray | None:
     return (a - a.mean()) / (a.std() + 1e-6)
 
 
-def _same_picture(ra, rb, thumbnails, cache: dict) -> bool:
-    (wa, ha), (wb, hb) = ra[7:9], rb[7:9]
+def _same_picture(ra: DuplicateRow, rb: DuplicateRow, thumbnails, cache: dict) -> bool:
+    wa, ha, wb, hb = ra.width, ra.height, rb.width, rb.height
     if not (wa and ha and wb and hb) or abs((wa / ha) / (wb / hb) - 1) > ASPECT_TOLERANCE:
         return False
-    sa = cache.setdefault(ra[2], _signature(thumbnails, ra[2]))
-    sb = cache.setdefault(rb[2], _signature(thumbnails, rb[2]))
+    sa = cache.setdefault(ra.content_hash, _signature(thumbnails, ra.content_hash))
+    sb = cache.setdefault(rb.content_hash, _signature(thumbnails, rb.content_hash))
     return sa is not None and sb is not None and float(sa @ sb) / sa.size >= MIN_CORRELATION
 
 
-def find_duplicates(db, model: str, index, thumbnails) -> list[DuplicateGroup]:
-    rows = db.read("SELECT p.id, p.path, p.content_hash, p.phash, COALESCE(p.width * p.height, 0), p.size, "
-                   "e.vector, p.width, p.height FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model = ? "
-                   "WHERE p.state = 'indexed'", (model,))
+def find_duplicates(photos, model: str, index, thumbnails) -> list[DuplicateGroup]:
+    """Groups of copies among the indexed photos (`photos`: core/db's photo reader)."""
+    rows, blob = photos.with_vectors(model)
     if len(rows) < 2:
         return []
-    ids = [r[0] for r in rows]
+    ids = [r.id for r in rows]
     pos = {pid: i for i, pid in enumerate(ids)}
-    vectors = np.frombuffer(b"".join(r[6] for r in rows), dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
+    vectors = np.frombuffer(blob, dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
     threshold = similarity_threshold(vectors)
     groups = _UnionFind()
     by_hash: dict[str, int] = {}
     for r in rows:
-        if r[2] in by_hash:
-            groups.union(r[0], by_hash[r[2]])
+        if r.content_hash in by_hash:
+            groups.union(r.id, by_hash[r.content_hash])
         else:
-            by_hash[r[2]] = r[0]
+            by_hash[r.content_hash] = r.id
     candidates: set[tuple[int, int]] = set()
     bands: dict[tuple[int, int], list[int]] = {}
     for r in rows:
-        if r[3] is None:
+        if r.phash is None:
             continue
         for band in range(4):
-            bands.setdefault((band, (r[3] >> (16 * band)) & 0xFFFF), []).append(r[0])
+            bands.setdefault((band, (r.phash >> (16 * band)) & 0xFFFF), []).append(r.id)
     for members in bands.values():
         if 1 < len(members) <= 50:  # a huge bucket is a featureless hash, not a duplicate signal
             candidates.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
@@ -121,7 +121,7 @@ def find_duplicates(db, model: str, index, thumbnails) -> list[DuplicateGroup]:
     signatures: dict[str, np.ndarray | None] = {}
     for a, b in candidates:
         ra, rb = rows[pos[a]], rows[pos[b]]
-        if ra[3] is None or rb[3] is None or distance(ra[3], rb[3]) > MAX_HAMMING:
+        if ra.phash is None or rb.phash is None or distance(ra.phash, rb.phash) > MAX_HAMMING:
             continue
         if float(vectors[pos[a]] @ vectors[pos[b]]) >= threshold and _same_picture(ra, rb, thumbnails, signatures):
             groups.union(a, b)
@@ -132,8 +132,8 @@ def find_duplicates(db, model: str, index, thumbnails) -> list[DuplicateGroup]:
     for members in clusters.values():
         if len(members) < 2:
             continue
-        keep = max(members, key=lambda p: (rows[pos[p]][4], rows[pos[p]][5], -p))
-        hashes = {rows[pos[p]][2] for p in members}
-        out.append(DuplicateGroup(keep, tuple(sorted(members)), tuple(rows[pos[p]][1] for p in sorted(members)),
+        keep = max(members, key=lambda p: (rows[pos[p]].pixels, rows[pos[p]].size, -p))
+        hashes = {rows[pos[p]].content_hash for p in members}
+        out.append(DuplicateGroup(keep, tuple(sorted(members)), tuple(rows[pos[p]].path for p in sorted(members)),
                                   exact=len(hashes) == 1))
     return sorted(out, key=lambda g: g.paths[0])

@@ -12,8 +12,11 @@ import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
+
+from core.tagging import photo_tags
 
 GAP_HOURS = 8.0
 BREAK_HOURS = 1.5
@@ -52,52 +55,62 @@ def date_range(start: dt.datetime, end: dt.datetime) -> str:
     return f"{start.strftime('%-d %b %Y')} – {end.strftime('%-d %b %Y')}"
 
 
-def find_events(db, model: str | None, cache=None) -> list[Event]:
-    rows = db.read("SELECT id, taken_at, latitude, longitude FROM photos "
-                   "WHERE state = 'indexed' AND taken_at IS NOT NULL ORDER BY taken_at, id")
+@dataclass(frozen=True)
+class _Shot:
+    """One dated photo as the grouping walks through them."""
+    id: int
+    when: dt.datetime
+    latitude: float | None
+    longitude: float | None
+
+    @property
+    def place(self) -> tuple[float, float] | None:
+        return None if self.latitude is None else (self.latitude, self.longitude)
+
+
+def find_events(photos, db, model: str | None, cache=None,
+                people_in: Callable[[list[int]], tuple[str, ...]] | None = None) -> list[Event]:
+    """Events from the dated photos (`photos`: core/db's photo reader). With a model, content
+    (`cache`: the tagging VectorCache) helps decide where an event ends; `db` gives the tags
+    that name it, `people_in(ids)` the people who were there."""
     vectors: dict[int, np.ndarray] = {}
     unrelated = None
-    if model:
-        from core.tagging.vectors import VectorCache, random_pair_similarities
+    if model and cache is not None:
+        from core.tagging.vectors import random_pair_similarities
 
-        ids, matrix = (cache or VectorCache(db)).get(model)
+        ids, matrix = cache.get(model)
         matrix = matrix.astype(np.float32)
         vectors = {int(i): v for i, v in zip(ids, matrix)}
         if len(matrix) > 10:
             unrelated = float(np.median(random_pair_similarities(matrix, pairs=2000)))
-    groups: list[list[tuple]] = []
-    for row in rows:
-        when = dt.datetime.fromisoformat(row[1])
+    groups: list[list[_Shot]] = []
+    for row in photos.dated():
+        shot = _Shot(row.id, dt.datetime.fromisoformat(row.taken_at), row.latitude, row.longitude)
         if groups:
             last = groups[-1][-1]
-            hours = (when - last[1]).total_seconds() / 3600
+            hours = (shot.when - last.when).total_seconds() / 3600
             split = hours > GAP_HOURS
             if not split and hours > BREAK_HOURS:
-                if row[2] is not None and last[2] is not None and _km(row[2:4], last[2:4]) > FAR_KM:
+                if shot.place and last.place and _km(shot.place, last.place) > FAR_KM:
                     split = True
-                elif unrelated is not None and row[0] in vectors:
-                    mean = np.mean([vectors[r[0]] for r in groups[-1] if r[0] in vectors], axis=0)
+                elif unrelated is not None and shot.id in vectors:
+                    mean = np.mean([vectors[s.id] for s in groups[-1] if s.id in vectors], axis=0)
                     mean /= max(np.linalg.norm(mean), 1e-12)
-                    split = float(vectors[row[0]] @ mean) < unrelated
+                    split = float(vectors[shot.id] @ mean) < unrelated
             if not split:
-                groups[-1].append((row[0], when, row[2], row[3]))
+                groups[-1].append(shot)
                 continue
-        groups.append([(row[0], when, row[2], row[3])])
-    return [_describe(db, g) for g in groups if len(g) >= MIN_PHOTOS]
+        groups.append([shot])
+    return [_describe(db, g, people_in) for g in groups if len(g) >= MIN_PHOTOS]
 
 
-def _describe(db, group) -> Event:
-    ids = [g[0] for g in group]
-    located = [(g[2], g[3]) for g in group if g[2] is not None]
-    counts = Counter(r[0] for r in db.read(
-        "SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.source != 'rejected' "
-        f"AND pt.photo_id IN ({','.join(str(i) for i in ids)})"))
+def _describe(db, group: list[_Shot], people_in) -> Event:
+    ids = [s.id for s in group]
+    located = [s.place for s in group if s.place]
+    counts = Counter(photo_tags.names_in(db, ids))
     tags = tuple(name for name, n in counts.most_common(3) if n >= max(2, len(ids) // 4))
-    people = tuple(r[0] for r in db.read(
-        "SELECT pe.name FROM faces f JOIN people pe ON pe.id = f.person_id WHERE pe.name IS NOT NULL AND "
-        f"pe.hidden = 0 AND f.photo_id IN ({','.join(str(i) for i in ids)}) "
-        "GROUP BY pe.id ORDER BY COUNT(DISTINCT f.photo_id) DESC, pe.name"))
-    start, end = group[0][1], group[-1][1]
+    people = people_in(ids) if people_in else ()
+    start, end = group[0].when, group[-1].when
     name = date_range(start, end) + (" · " + ", ".join(tags) if tags else "") + \
         (" · with " + ", ".join(people[:4]) if people else "")
     lat = float(np.mean([p[0] for p in located])) if located else None

@@ -1,16 +1,22 @@
 """The tagging and albums side of the Library facade.
 
-Kept apart from core.library so that each stays small; the Library creates
-one Organizer and hands it its database, model and index accessors.
+Kept apart from core.library so that each stays small. The Library creates
+one Organizer and hands it the stores it reads and its `Sources`: the few
+things it needs from the serving model and from People, as plain callables.
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+import numpy as np
 
 from core.errors import PhotosiftError
-from core.tagging import duplicates, events, export
+from core.tagging import duplicates, events, export, queue
 from core.tagging.albums import Albums
-from core.tagging.photo_tags import photos_with_tag, set_user_tag, tags_of
+from core.tagging import photo_tags
+from core.tagging.photo_tags import photos_with_tag, tags_of
 from core.tagging.tagger import Tagger, TagRun
 from core.tagging.vectors import VectorCache
 from core.tagging.vocabulary import Vocabulary
@@ -18,31 +24,49 @@ from core.tagging.vocabulary import Vocabulary
 log = logging.getLogger(__name__)
 
 
+class TextEncoder(Protocol):
+    logit_scale: float
+
+    def embed_texts(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What tagging and albums use of the model that answers searches, and of People."""
+    model_name: Callable[[], str]
+    text_vector: Callable[[str], np.ndarray]
+    image_vector: Callable[[str], np.ndarray]      # a library photo's vector, or an outside image's
+    text_encoder: Callable[[], TextEncoder]        # many prompts at once (the vocabulary)
+    index: Callable[[], object]                    # its VectorIndex (duplicates' neighbours)
+    person_photos: Callable[[str], set[int]]       # ids of the photos a person (name or #id) is in
+    people_in: Callable[[list[int]], tuple[str, ...]]   # names of the people in these photos
+
+
 class Organizer:
-    def __init__(self, library):
-        self._lib = library
-        self.db = library.db
+    def __init__(self, db, photos, vectors, thumbnails, serving: Sources):
+        """`photos`, `vectors`: core/db's readers of the photo rows and stored vectors."""
+        self.db = db
+        self._photos = photos
+        self._stored = vectors
+        self._thumbnails = thumbnails
+        self._serving = serving
         self.vocabulary = Vocabulary(self.db)
-        self.vectors = VectorCache(self.db)
-        self.albums = Albums(self.db, self._text_vector, self._image_vector, library.serving_model_name,
+        self.vectors = VectorCache(vectors)
+        self.albums = Albums(self.db, photos, serving.text_vector, serving.image_vector, serving.model_name,
                              self.vectors)
 
-    def _text_vector(self, text: str):
-        return self._lib._text_vector(self._lib.serving_model_name(), text)
-
-    def _image_vector(self, path: str):
-        return self._lib._image_vector(self._lib.serving_model_name(), path)
-
     def _photo(self, path: str) -> int:
-        pid = self._lib.photo_id(path)
+        import os
+
+        pid = self._photos.id_at(os.path.abspath(os.path.expanduser(path)))
         if pid is None:
             raise PhotosiftError(f"{path} is not in the library; index its folder first")
         return pid
 
     # -- tags ------------------------------------------------------------
     def tagger(self) -> Tagger:
-        name = self._lib.serving_model_name()
-        return Tagger(self.db, self.vocabulary, name, _Locked(self._lib, name))
+        return Tagger(self.db, self.vocabulary, self._serving.model_name(), self._serving.text_encoder(),
+                      self._stored)
 
     def retag(self, photo_ids: list[int] | None = None, cancel=None) -> TagRun:
         """Tag everything (after a vocabulary change) or just these photos, from stored vectors."""
@@ -50,43 +74,30 @@ class Organizer:
 
     def tag_pending(self, cancel=None) -> TagRun:
         """Tag the photos queued since the last tagging (new and changed ones)."""
-        ids = [r[0] for r in self.db.read("SELECT photo_id FROM untagged ORDER BY photo_id")]
-        return self.tagger().run(ids, cancel)
+        return self.tagger().run(queue.waiting(self.db), cancel)
 
     def tags_of(self, path: str):
         return tags_of(self.db, self._photo(path))
 
     def set_tag(self, path: str, tag: str, confirmed: bool) -> None:
-        set_user_tag(self.db, self.vocabulary, self._photo(path), tag, confirmed)
+        photo_tags.set_user_tag(self.db, self.vocabulary.find(tag).id, self._photo(path), confirmed)
 
     def tag_members(self, tag: str) -> list[str]:
         ids = photos_with_tag(self.db, self.vocabulary.find(tag).id)
-        paths = dict(self.db.read(f"SELECT id, path FROM photos WHERE id IN ({','.join(map(str, ids)) or '0'})"))
+        paths = self._photos.paths(ids)
         return [paths[i] for i in ids if i in paths]
 
     def person_members(self, person: str) -> list[str]:
         """The automatic album of a person: the photos they are in, newest first."""
-        ids = self._lib.people.photo_ids(person)
-        rows = self.db.read(f"SELECT path FROM photos WHERE state = 'indexed' AND id IN "
-                            f"({','.join(map(str, ids)) or '0'}) ORDER BY COALESCE(taken_at, added_at) DESC, id DESC")
-        return [r[0] for r in rows]
+        return self._photos.newest_first(self._serving.person_photos(person))
 
     def category_members(self, category: str) -> list[str]:
         """The automatic album of a whole category (e.g. every photo tagged with an animal)."""
-        rows = self.db.read(
-            "SELECT p.path, MAX(pt.score) FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id "
-            "JOIN tag_categories c ON c.id = t.category_id JOIN photos p ON p.id = pt.photo_id "
-            "WHERE c.name = ? AND pt.source != 'rejected' AND p.state = 'indexed' "
-            "GROUP BY p.id ORDER BY MAX(pt.source != 'auto') DESC, MAX(pt.score) DESC", (category,))
-        return [r[0] for r in rows]
+        return photo_tags.in_category(self.db, category)
 
     def tag_counts(self) -> list[tuple[str, str, int]]:
         """(category, tag, photos) for the automatic per-tag albums."""
-        return self.db.read(
-            "SELECT COALESCE(c.name, 'other'), t.name, COUNT(pt.photo_id) FROM tags t "
-            "LEFT JOIN tag_categories c ON c.id = t.category_id "
-            "JOIN photo_tags pt ON pt.tag_id = t.id AND pt.source != 'rejected' "
-            "GROUP BY t.id ORDER BY 1, 2")
+        return photo_tags.counts(self.db)
 
     # -- albums ----------------------------------------------------------
     def mark(self, album: str, path: str, inside: bool) -> None:
@@ -106,36 +117,21 @@ class Organizer:
     def export_paths(self, sources: list[str], dest: str, mode: str = "copy", xmp: bool = False
                      ) -> export.ExportReport:
         """Export any chosen photos (the GUI's selection), with their tags for XMP."""
-        from core.paths import fs_path
-
         items = []
         for path in sources:
-            row = self.db.read_one("SELECT id, path_raw FROM photos WHERE path = ?", (path,))
-            tags = [(t.name, t.category) for t in tags_of(self.db, row[0])] if row else []
-            items.append((fs_path(path, row[1] if row else None), tags))
+            photo_id, source = self._photos.export_source(path)
+            tags = [(t.name, t.category) for t in tags_of(self.db, photo_id)] if photo_id is not None else []
+            items.append((source, tags))
         return export.export(items, dest, mode, xmp)
 
     # -- groups ----------------------------------------------------------
     def duplicates(self) -> list[duplicates.DuplicateGroup]:
-        name = self._lib.serving_model_name()
-        return duplicates.find_duplicates(self.db, name, self._lib.index(name), self._lib.thumbnails)
+        return duplicates.find_duplicates(self._photos, self._serving.model_name(), self._serving.index(),
+                                          self._thumbnails)
 
     def events(self) -> list[events.Event]:
         try:
-            name = self._lib.serving_model_name()
+            name = self._serving.model_name()
         except PhotosiftError:
             name = None
-        return events.find_events(self.db, name, self.vectors)
-
-
-class _Locked:
-    """The serving model's text encoder, used under the library's model lock."""
-
-    def __init__(self, library, name: str):
-        self._lib, self._name = library, name
-        self._model = library.model(name)
-        self.logit_scale = self._model.logit_scale
-
-    def embed_texts(self, texts):
-        with self._lib._model_lock:
-            return self._model.embed_texts(texts)
+        return events.find_events(self._photos, self.db, name, self.vectors, self._serving.people_in)

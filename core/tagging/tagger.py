@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.tagging.vectors import cached_prompt_vector, photo_vectors, tag_vectors
+from core.db.vectors import Vectors
+from core.tagging import photo_tags, queue
+from core.tagging.vectors import cached_prompt_vector, tag_vectors
 from core.tagging.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,10 @@ class TagRun:
 
 
 class Tagger:
-    def __init__(self, db, vocabulary: Vocabulary, model_name: str, model):
+    def __init__(self, db, vocabulary: Vocabulary, model_name: str, model, vectors: Vectors):
+        """`vectors`: core/db's reader of the stored photo vectors, which tagging is computed from."""
         self._db = db
+        self._vectors = vectors
         self._vocab = vocabulary
         self._model_name = model_name
         self._model = model   # anything with embed_texts(list) -> unit vectors, and logit_scale
@@ -92,24 +96,23 @@ class Tagger:
         photos = assigned = 0
         if photo_ids is None:
             with self._db.transaction() as conn:
-                conn.execute("DELETE FROM photo_tags WHERE source = 'auto'")
-                conn.execute("DELETE FROM untagged")
+                photo_tags.clear_automatic(conn)
+                queue.clear(conn)
         if matrix is None:
             return TagRun(0, 0, time.monotonic() - start)
-        for ids, vectors in photo_vectors(self._db, self._model_name, photo_ids):
+        pages = (self._vectors.pages(self._model_name, indexed_only=True) if photo_ids is None
+                 else self._vectors.of(self._model_name, photo_ids, indexed_only=True))
+        for ids, vectors in pages:
             if cancel is not None and cancel.is_set():
                 break
+            vectors = vectors.astype(np.float32)
             decisions = self.decide(vectors, matrix, null, groups)
             rows = [(int(pid), tags[t].id, round(p, 4)) for pid, chosen in zip(ids, decisions) for t, p in chosen]
             with self._db.transaction() as conn:
-                marks = ",".join("?" * len(ids))
-                conn.execute(f"DELETE FROM untagged WHERE photo_id IN ({marks})", [int(i) for i in ids])
+                queue.dequeue(conn, ids)
                 if photo_ids is not None:
-                    conn.execute(f"DELETE FROM photo_tags WHERE source = 'auto' AND photo_id IN ({marks})",
-                                 [int(i) for i in ids])
-                # INSERT OR IGNORE: a user's confirmed/rejected/manual row for the pair wins.
-                conn.executemany("INSERT OR IGNORE INTO photo_tags(photo_id, tag_id, score, source) "
-                                 "VALUES (?, ?, ?, 'auto')", rows)
+                    photo_tags.clear_automatic(conn, ids)
+                photo_tags.add_automatic(conn, rows)   # a user's confirmed or rejected row for the pair wins
             photos += len(ids)
             assigned += len(rows)
         return TagRun(photos, assigned, time.monotonic() - start)

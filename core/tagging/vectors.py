@@ -1,4 +1,4 @@
-"""Reading stored photo vectors in bulk, and caching tag text vectors.
+"""Keeping stored photo vectors in memory, and caching tag text vectors.
 
 Everything in tagging is computed from vectors already in SQLite; no photo is
 ever decoded or embedded again for a vocabulary or album change.
@@ -8,34 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 
-from core.index.vector_index import decode_vector, encode_vector
-
-
-def photo_vectors(db, model: str, ids: list[int] | None = None,
-                  chunk: int = 20000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(ids, matrix) chunks of the stored vectors of indexed photos."""
-    # The `+` keep SQLite walking the primary key in order; through the model
-    # or state index every page re-sorted all rows (quadratic in the library).
-    base = ("SELECT e.photo_id, e.vector FROM embeddings e JOIN photos p ON p.id = e.photo_id "
-            "WHERE +e.model = ? AND +p.state = 'indexed'")
-    if ids is None:
-        last = -1
-        while True:
-            rows = db.read(base + " AND e.photo_id > ? ORDER BY e.photo_id LIMIT ?", (model, last, chunk))
-            if not rows:
-                return
-            last = rows[-1][0]
-            yield _matrix(rows)
-    else:
-        for start in range(0, len(ids), 900):
-            part = ids[start:start + 900]
-            rows = db.read(base + f" AND e.photo_id IN ({','.join('?' * len(part))})", (model, *part))
-            if rows:
-                yield _matrix(rows)
+from core.db.vectors import Vectors, decode_vector, encode_vector
 
 
 class VectorCache:
@@ -47,8 +24,8 @@ class VectorCache:
     add, change or removal is seen at the next read.
     """
 
-    def __init__(self, db):
-        self._db = db
+    def __init__(self, vectors: Vectors):
+        self._vectors = vectors
         self._key = None
         self._ids = np.zeros(0, dtype=np.int64)
         self._matrix = np.zeros((0, 0), dtype=np.float16)
@@ -57,14 +34,12 @@ class VectorCache:
 
     def get(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """(ids, fp16 matrix) of the indexed photos' vectors."""
-        key = (model, *self._db.read_one(
-            "SELECT MAX(e.seq), COUNT(*) FROM embeddings e JOIN photos p ON p.id = e.photo_id "
-            "WHERE e.model = ? AND p.state = 'indexed'", (model,)))
+        key = (model, *self._vectors.indexed_freshness(model))
         with self._lock:
             if key != self._key:
-                parts = list(photo_vectors(self._db, model))
-                self._ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-                self._matrix = (np.concatenate([p[1] for p in parts]).astype(np.float16) if parts
+                parts = list(self._vectors.pages(model, indexed_only=True))
+                self._ids = np.concatenate([p.ids for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+                self._matrix = (np.concatenate([p.vectors for p in parts]) if parts
                                 else np.zeros((0, 0), dtype=np.float16))
                 self._key = key
                 self.loads += 1
@@ -77,12 +52,6 @@ def scores(matrix: np.ndarray, query: np.ndarray, chunk: int = 65536) -> np.ndar
     for start in range(0, len(matrix), chunk):
         out[start:start + chunk] = matrix[start:start + chunk].astype(np.float32) @ query
     return out
-
-
-def _matrix(rows) -> tuple[np.ndarray, np.ndarray]:
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    blob = b"".join(r[1] for r in rows)
-    return ids, np.frombuffer(blob, dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
 
 
 def random_pair_similarities(vectors: np.ndarray, pairs: int = 20000, seed: int = 0) -> np.ndarray:

@@ -13,8 +13,12 @@ import logging
 from dataclasses import dataclass
 
 from core.errors import PhotosiftError
+from core.settings import flag_is_set, set_flag
+from core.tagging import photo_tags
 
 log = logging.getLogger(__name__)
+
+_SEEDED = "vocabulary_seeded"   # the settings-table flag: the default vocabulary was copied in
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class Vocabulary:
 
     def ensure_seeded(self) -> None:
         """Copy the default vocabulary in, once per library."""
-        if self._db.scalar("SELECT value FROM settings WHERE key = 'vocabulary_seeded'"):
+        if flag_is_set(self._db, _SEEDED):
             return
         data = _default_file()
         with self._db.transaction() as conn:
@@ -48,16 +52,16 @@ class Vocabulary:
                 cat_id = self._category_id(conn, category)
                 for name in names:
                     conn.execute("INSERT OR IGNORE INTO tags(name, category_id) VALUES (?, ?)", (name, cat_id))
-            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('vocabulary_seeded', 'true')")
+            set_flag(conn, _SEEDED)
 
     def replace(self, categories: dict[str, list[str]]) -> None:
         """Use exactly this vocabulary (tests, or a user importing their own list)."""
         with self._db.transaction() as conn:
-            conn.execute("DELETE FROM photo_tags WHERE source = 'auto'")
+            photo_tags.clear_automatic(conn)
             conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM photo_tags)")
             conn.execute("DELETE FROM tag_categories WHERE id NOT IN (SELECT category_id FROM tags "
                          "WHERE category_id IS NOT NULL)")
-            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('vocabulary_seeded', 'true')")
+            set_flag(conn, _SEEDED)
             for category, names in categories.items():
                 cat_id = self._category_id(conn, category)
                 for name in names:

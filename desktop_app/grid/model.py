@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 
+from core.types import GridRow
 from desktop_app.grid.thumbloader import ThumbnailLoader
 
 PathRole = Qt.ItemDataRole.UserRole + 1
@@ -29,7 +30,7 @@ class PhotoGridModel(QAbstractListModel):
         """thumbnail_path(content_hash) -> path of the cached thumbnail file."""
         super().__init__(parent)
         # id, path, content hash, score, aspect ratio (width / height), date ("2024-06-30 …")
-        self._rows: list[tuple] = []
+        self._rows: list[GridRow] = []
         self._aspects: np.ndarray | None = None
         self._thumb_path = thumbnail_path
         self._cache: OrderedDict[int, QPixmap] = OrderedDict()
@@ -39,21 +40,21 @@ class PhotoGridModel(QAbstractListModel):
         self._drain.timeout.connect(self._take_loaded)
         self.loader.available.connect(self._drain.start)
 
-    def set_rows(self, rows: list[tuple]) -> None:
+    def set_rows(self, rows: list[GridRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._row_of = {r[0]: i for i, r in enumerate(self._rows)}
+        self._row_of = {r.photo_id: i for i, r in enumerate(self._rows)}
         self._aspects = None
         self.endResetModel()
 
     def aspects(self) -> np.ndarray:
         """Every row's aspect ratio, for the justified layout (1.0 where unknown)."""
         if self._aspects is None or len(self._aspects) != len(self._rows):
-            self._aspects = np.fromiter(((r[4] or 1.0) if len(r) > 4 else 1.0 for r in self._rows),
+            self._aspects = np.fromiter((r.aspect or 1.0 for r in self._rows),
                                         dtype=np.float64, count=len(self._rows))
         return self._aspects
 
-    def update_rows(self, rows: list[tuple]) -> None:
+    def update_rows(self, rows: list[GridRow]) -> None:
         """Become `rows` by removing and inserting runs of rows, not by a reset.
 
         A view refreshed while indexing runs (every watcher batch) keeps its
@@ -63,55 +64,59 @@ class PhotoGridModel(QAbstractListModel):
         """
         rows = list(rows)
         self._aspects = None
-        wanted = {r[0] for r in rows}
+        wanted = {r.photo_id for r in rows}
         end = len(self._rows)
         while end > 0:   # removals, last run first so earlier row numbers hold
-            if self._rows[end - 1][0] in wanted:
+            if self._rows[end - 1].photo_id in wanted:
                 end -= 1
                 continue
             start = end - 1
-            while start > 0 and self._rows[start - 1][0] not in wanted:
+            while start > 0 and self._rows[start - 1].photo_id not in wanted:
                 start -= 1
             self.beginRemoveRows(QModelIndex(), start, end - 1)
             del self._rows[start:end]
             self.endRemoveRows()
             end = start
-        position = {r[0]: i for i, r in enumerate(rows)}
-        kept = [position[r[0]] for r in self._rows]
+        position = {r.photo_id: i for i, r in enumerate(rows)}
+        kept = [position[r.photo_id] for r in self._rows]
         if any(a > b for a, b in zip(kept, kept[1:])):
             self.set_rows(rows)
             return
         at = new = 0
         changed = []
         while new < len(rows):
-            if at < len(self._rows) and self._rows[at][0] == rows[new][0]:
+            if at < len(self._rows) and self._rows[at].photo_id == rows[new].photo_id:
                 if self._rows[at] != rows[new]:
-                    if self._rows[at][2] != rows[new][2]:   # new content: its thumbnail changed
-                        self._cache.pop(rows[new][0], None)
+                    if self._rows[at].content_hash != rows[new].content_hash:   # new content: new thumbnail
+                        self._cache.pop(rows[new].photo_id, None)
                     self._rows[at] = rows[new]
                     changed.append(at)
                 at, new = at + 1, new + 1
                 continue
             stop = new
-            while stop < len(rows) and (at >= len(self._rows) or rows[stop][0] != self._rows[at][0]):
+            while stop < len(rows) and (at >= len(self._rows) or rows[stop].photo_id != self._rows[at].photo_id):
                 stop += 1
             self.beginInsertRows(QModelIndex(), at, at + stop - new - 1)
             self._rows[at:at] = rows[new:stop]
             self.endInsertRows()
             at, new = at + stop - new, stop
-        self._row_of = {r[0]: i for i, r in enumerate(self._rows)}
+        self._row_of = {r.photo_id: i for i, r in enumerate(self._rows)}
         self._aspects = None
         for row in changed:
             self.dataChanged.emit(self.index(row), self.index(row))
+
+    def has_thumbnail(self, photo_id: int) -> bool:
+        """Whether this photo's thumbnail is loaded (painted from memory, not a placeholder)."""
+        return photo_id in self._cache
 
     def row_of(self, photo_id: int) -> int | None:
         return self._row_of.get(photo_id)
 
     def photo_ids(self) -> list[int]:
-        return [r[0] for r in self._rows]
+        return [r.photo_id for r in self._rows]
 
     def scores(self) -> list[tuple[int, float | None]]:
-        return [(r[0], r[3]) for r in self._rows]
+        return [(r.photo_id, r.score) for r in self._rows]
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -119,7 +124,8 @@ class PhotoGridModel(QAbstractListModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        photo_id, path, content_hash, score = self._rows[index.row()][:4]
+        row = self._rows[index.row()]
+        photo_id, path, content_hash, score = row.photo_id, row.path, row.content_hash, row.score
         if role == Qt.ItemDataRole.DisplayRole:
             return os.path.basename(path)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -139,8 +145,7 @@ class PhotoGridModel(QAbstractListModel):
         if role == ScoreRole:
             return score
         if role == DateRole:
-            row = self._rows[index.row()]
-            return row[5] if len(row) > 5 else None
+            return row.date
         return None
 
     def _take_loaded(self) -> None:

@@ -6,7 +6,7 @@
 Builds (once, under --work) a library of N photos whose rows point at an
 offline folder, with real thumbnails in the cache (600 distinct ones, made
 from ../shared/photos), and the tiny test model active. Then:
-- starts `photosift-gui` N times and reads the app's own probe: seconds from
+- starts the app N times under tests/benchmarks/gui_probe.py and reads its probe: seconds from
   process start to the first paint of the grid with rows, and to every
   visible thumbnail painted;
 - starts it once more under strace, scrolls 200 pages, and counts the file
@@ -66,7 +66,7 @@ def build(folder: pathlib.Path, photos: int) -> None:
             # what is measured is the app, the index and the text model, not the ranking.
             import numpy as np
 
-            from core.index.vector_index import encode_vector
+            from core.db.vectors import encode_vector
 
             rng = np.random.default_rng(0)
             name = lib.settings.get("active_model")
@@ -83,7 +83,7 @@ def launch(folder: pathlib.Path, extra: list[str], strace: pathlib.Path | None =
     env = dict(os.environ, PHOTOSIFT_T0=repr(time.time()))
     if not env.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
-    cmd = [sys.executable, "-m", "desktop_app.app", "--library", str(folder), "--probe-startup", *extra]
+    cmd = [sys.executable, "-m", "tests.benchmarks.gui_probe", "--library", str(folder), *extra]
     if strace:
         cmd = ["strace", "-f", "-qq", "-e", "trace=openat,read,pread64,newfstatat,statx,stat,lstat", "-o",
                str(strace), *cmd]
@@ -126,7 +126,7 @@ def main() -> None:
     print(f"{args.photos} photos: first painted grid {statistics.median(first):.2f}s "
           f"(runs {', '.join(f'{x:.2f}' for x in first)}); all visible thumbnails "
           f"{statistics.median(thumbs):.2f}s")
-    searched = [float(re.search(r"first-search-result ([\d.]+)", launch(folder, ["--probe-search", "a red circle"]))
+    searched = [float(re.search(r"first-search-result ([\d.]+)", launch(folder, ["--search", "a red circle"]))
                       .group(1)) for _ in range(args.runs)]
     print(f"{args.photos} photos: launch to the first search result painted {statistics.median(searched):.2f}s "
           f"(runs {', '.join(f'{x:.2f}' for x in searched)}; target <= 1.5 s)")
@@ -135,11 +135,11 @@ def main() -> None:
     for when, after in (("0.2 s after the first thumbnails", "0.2"), ("6 s after, settled", "6")):
         print(f"{args.photos} photos, scrolling 200 pages {when} (target: 60 fps, 16.7 ms a frame):")
         for _ in range(args.runs):
-            out = launch(folder, ["--probe-scroll", "200", "--probe-scroll-after", after])
+            out = launch(folder, ["--scroll", "200", "--scroll-after", after])
             print(f"  {out.strip().splitlines()[-1]}")
     if shutil.which("strace"):
         trace = folder.parent / "gui-trace.txt"
-        out = launch(folder, ["--probe-scroll", "200"], strace=trace)
+        out = launch(folder, ["--scroll", "200"], strace=trace)
         count, sample = gui_thread_io(trace)
         print(out.strip().splitlines()[-1])
         print(f"file system calls on the GUI thread while scrolling 200 pages: {count}"

@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from core.index.vector_index import encode_vector
+from core.db.vectors import encode_vector
 from core.library import Library
 from tests.conftest import TINY_CONFIG, TINY_WEIGHTS
 

@@ -251,7 +251,6 @@ def rescan_100k() -> float:
 def watch_latency(setup: dict, work: pathlib.Path, trials: int = 5) -> dict:
     """From a 12 MP photo fully written into a watched folder to it answering a search."""
     from core.library import Library
-    from core.scanning.watcher import Watcher
 
     folder = work / "watch-library"
     photos = work / "watch-photos"
@@ -266,7 +265,7 @@ def watch_latency(setup: dict, work: pathlib.Path, trials: int = 5) -> dict:
         lib.settings.set("auto_tag", True)
         lib.add_root(photos)
         scanned = threading.Event()
-        watcher = Watcher(lib, reconcile_s=3600, on_scan=lambda _summary: scanned.set())
+        watcher = lib.watcher(reconcile_s=3600, on_scan=lambda _summary: scanned.set())
         thread = threading.Thread(target=watcher.run_forever, daemon=True)
         thread.start()
         try:

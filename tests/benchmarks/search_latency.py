@@ -22,7 +22,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
     with Library(args.library) as lib:
-        count = lib.status(index_health=False)["indexed"]
+        count = lib.status(index_health=False).indexed
         lib.search(SearchQuery(text="warm up", top=20))
         times = []
         for i in range(args.runs):

@@ -22,7 +22,7 @@ def clustered_vectors(n: int, dim: int, rng) -> tuple[np.ndarray, np.ndarray]:
 
 def fill_library(folder: pathlib.Path, vectors: np.ndarray, folder_size: int = 1000) -> None:
     """Store these vectors in a copy of the benchmark template as indexed photos, folder_size to a folder."""
-    from core.index.vector_index import encode_vector
+    from core.db.vectors import encode_vector
     from core.library import Library
 
     with Library(folder) as lib:

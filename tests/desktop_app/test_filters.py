@@ -32,5 +32,5 @@ def test_filters_apply_to_searches(qtbot, library, tmp_path):
         conn.executemany("UPDATE photos SET taken_at = '2021-01-02T08:00:00' WHERE path = ?", [(p,) for p in some])
     win.filter_bar.set_filters(Filters(after="2021-01-01", before="2021-12-31"))
     qtbot.keyClicks(win.search, "a star")
-    qtbot.waitUntil(lambda: win._view == ("search", "a star") and set(shown_paths(win)) == set(some), timeout=10000)
+    qtbot.waitUntil(lambda: win.view == ("search", "a star") and set(shown_paths(win)) == set(some), timeout=10000)
     win.close()

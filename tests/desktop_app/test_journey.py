@@ -53,7 +53,7 @@ def test_first_run_journey_with_indexing_underneath(qtbot, tmp_path):
     # 4. A search while another folder indexes returns results.
     _add_folder(qtbot, win, folders["second"])
     qtbot.keyClicks(win.search, "a red circle")
-    qtbot.waitUntil(lambda: win._view == ("search", "a red circle") and win.model.rowCount() > 0
+    qtbot.waitUntil(lambda: win.view == ("search", "a red circle") and win.model.rowCount() > 0
                     and win.model.index(0).data(ScoreRole) is not None, timeout=30000)
     top = shown_paths(win)[:5]
     assert sum(truth[p].shape == "circle" and truth[p].colour == "red" for p in top) >= 3

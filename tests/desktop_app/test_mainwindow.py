@@ -29,7 +29,7 @@ def _first_paths(win, n):
 def test_typing_a_query_reorders_the_grid(qtbot, window):
     win, truth = window
     qtbot.keyClicks(win.search, "a red circle")
-    qtbot.waitUntil(lambda: win._view == ("search", "a red circle") and win.model.rowCount() > 0
+    qtbot.waitUntil(lambda: win.view == ("search", "a red circle") and win.model.rowCount() > 0
                     and win.model.index(0).data(ScoreRole) is not None, timeout=10000)
     top = _first_paths(win, 3)
     assert sum(truth[p].shape == "circle" and truth[p].colour == "red" for p in top) >= 2
@@ -106,7 +106,7 @@ def test_a_typed_search_does_not_wait_for_a_slow_view(qtbot, window):
     win.tasks.run(lambda: release.wait(30), lane="views")
     qtbot.keyClicks(win.search, "a red circle")
     try:
-        qtbot.waitUntil(lambda: win._view == ("search", "a red circle") and win.model.rowCount() > 0
+        qtbot.waitUntil(lambda: win.view == ("search", "a red circle") and win.model.rowCount() > 0
                         and win.model.index(0).data(ScoreRole) is not None, timeout=10000)
         assert not release.is_set()
     finally:
@@ -142,7 +142,7 @@ def test_viewer_shows_details_and_confirms_a_tag(qtbot, window):
 def test_creating_a_smart_album_shows_it(qtbot, window):
     win, truth = window
     win.create_smart_album("Red circles", "a red circle")
-    qtbot.waitUntil(lambda: win._view == ("album", "Red circles") and win.model.rowCount() > 0
+    qtbot.waitUntil(lambda: win.view == ("album", "Red circles") and win.model.rowCount() > 0
                     and win.model.index(0).data(ScoreRole) is not None, timeout=10000)
     top = _first_paths(win, 3)
     assert sum(truth[p].shape == "circle" and truth[p].colour == "red" for p in top) >= 2
@@ -154,14 +154,14 @@ def test_search_by_example_and_delete_only_leaves_the_album(qtbot, window, tmp_p
     outside = tmp_path / "example.png"
     shapes.render(shapes.Scene("star", "blue", "white"), 160, random.Random(4)).save(outside)
     win.search_by_example(str(outside))
-    qtbot.waitUntil(lambda: win._view[0] == "similar" and win.model.rowCount() > 0
+    qtbot.waitUntil(lambda: win.view[0] == "similar" and win.model.rowCount() > 0
                     and win.model.index(0).data(ScoreRole) is not None, timeout=10000)
     assert sum(truth[p].shape == "star" for p in _first_paths(win, 3)) >= 2
     win.library.organizer.albums.create("Mine")
     first = sorted(truth)[0]
     win.library.organizer.mark("Mine", first, inside=True)
     win.show_view("album", "Mine")
-    qtbot.waitUntil(lambda: win._view == ("album", "Mine") and win.model.rowCount() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: win.view == ("album", "Mine") and win.model.rowCount() == 1, timeout=10000)
     win.grid.selectAll()
     win.remove_selected_from_album()
     qtbot.waitUntil(lambda: win.model.rowCount() == 0, timeout=10000)

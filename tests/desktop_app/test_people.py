@@ -5,6 +5,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtCore import Qt
 
+from core.changes import PEOPLE
 from desktop_app.filters import Filters
 from desktop_app.mainwindow import MainWindow
 from desktop_app.sidebar import view_of
@@ -46,17 +47,17 @@ def test_people_are_listed_with_a_face_and_open_to_their_photos(qtbot, library, 
     (label, item), = _people_entries(win).items()
     assert label.startswith("Unnamed #") and label.endswith("(4)") and not item.icon(0).isNull()
     win.sidebar.setCurrentItem(item)
-    qtbot.waitUntil(lambda: win._view[0] == "person" and sorted(shown_paths(win)) == red, timeout=10000)
+    qtbot.waitUntil(lambda: win.view[0] == "person" and sorted(shown_paths(win)) == red, timeout=10000)
     # Naming, as the context menu does it.
     person = view_of(item)[1]
-    win.tasks.run(lambda: library.people.name(person, "Alice"), lambda _: win._fill_sidebar())
+    win.tasks.run(lambda: library.people.name(person, "Alice"), lambda _: win.did_change(PEOPLE))
     qtbot.waitUntil(lambda: "Alice (4)" in _people_entries(win), timeout=10000)
     # The person filter, as the Filter menu sets it, narrows a search to her photos.
     assert win.filter_bar.people == ["Alice"]
     win.filter_bar.set_filters(Filters(person="Alice"))
     assert win.filter_bar.chips() == ["with Alice  ✕"]
     win.search.setText("a red circle")
-    qtbot.waitUntil(lambda: win._view[0] == "search" and sorted(shown_paths(win)) == red, timeout=10000)
+    qtbot.waitUntil(lambda: win.view[0] == "search" and sorted(shown_paths(win)) == red, timeout=10000)
     win.close()
 
 

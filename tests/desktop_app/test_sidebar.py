@@ -2,6 +2,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 
+from core.changes import PHOTOS, TAGS
 from desktop_app.mainwindow import MainWindow
 from desktop_app.sidebar import KeyRole, muted, view_of
 from tests.desktop_app.helpers import open_window
@@ -80,7 +81,7 @@ def test_open_sections_and_the_chosen_entry_are_kept_across_runs(qtbot, library,
     tags.child(0).setExpanded(True)
     tag = tags.child(0).child(0)
     panel.tree.setCurrentItem(tag)
-    assert win._view == view_of(tag)
+    assert win.view == view_of(tag)
     win.close()   # saves the window's state
 
     again = MainWindow(library, watch=False)
@@ -88,7 +89,7 @@ def test_open_sections_and_the_chosen_entry_are_kept_across_runs(qtbot, library,
     again.show()
     again.restore_state()
     panel = again.sidebar_panel
-    qtbot.waitUntil(lambda: _tags_ready(again) and again._view == view_of(tag), timeout=10000)
+    qtbot.waitUntil(lambda: _tags_ready(again) and again.view == view_of(tag), timeout=10000)
     qtbot.waitUntil(lambda: panel.tree.currentItem() is not None, timeout=10000)
     assert view_of(panel.tree.currentItem()) == view_of(tag)
     assert not panel.section("folders").isExpanded()
@@ -110,14 +111,14 @@ def test_a_refill_during_indexing_keeps_the_sidebar_where_the_user_scrolled(qtbo
     qtbot.waitUntil(lambda: _tags_ready(win), timeout=10000)
     panel.open |= {"tags", *(panel.section("tags").child(i).data(0, KeyRole)
                              for i in range(panel.section("tags").childCount()))}
-    win._fill_sidebar()
+    win.did_change(TAGS)
     bar = panel.tree.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 4, timeout=10000)
     bar.setValue(bar.maximum() // 2)
     kept = bar.value()
     fills, fill = [], panel.fill
     panel.fill = lambda *args: (fill(*args), fills.append(1))
-    win._fill_sidebar()   # what a watcher batch does
+    win.did_change(PHOTOS)   # what a watcher batch does
     qtbot.waitUntil(lambda: len(fills) == 1, timeout=10000)
     assert panel.section("tags").isExpanded()
     assert bar.value() == kept

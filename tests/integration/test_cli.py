@@ -172,6 +172,11 @@ def test_organizing_commands_end_to_end(tmp_path):
     assert photosift(lib, "config", "device", "cpu").stdout.strip() == 'device = "cpu"'
     bad = photosift(lib, "config", "batch_size", "many", check=False)
     assert bad.returncode == 1 and "batch_size takes a whole number, not 'many'" in bad.stderr
+    typo = photosift(lib, "config", "device", "cdua", check=False)
+    lines = typo.stderr.strip().splitlines()
+    assert typo.returncode == 1 and len(lines) == 1
+    assert "device must be one of auto, cuda, mps, cpu" in lines[0] and "cdua" in lines[0]
+    assert photosift(lib, "config", "device").stdout.strip() == 'device = "cpu"'   # unchanged
 
 
 def _bad_arguments(photo: str, text_file: str) -> list[tuple[str, ...]]:
@@ -183,6 +188,7 @@ def _bad_arguments(photo: str, text_file: str) -> list[tuple[str, ...]]:
         ("models", "use", "nope"), ("models", "import", "/no/such.safetensors", "--arch", "ViT-B-32"),
         ("models", "import", text_file, "--arch", "ViT-B-32"), ("models", "import", text_file, "--arch", "nope"),
         ("models",), ("config", "nope"), ("config", "batch_size", "many"), ("config", "auto_tag", "maybe"),
+        ("config", "device", "cdua"), ("config", "thumbnail_size", "-5"),
         ("roots", "remove", "/not/a/root"), ("roots", "add", "/no/such/folder"),
         ("tags", "show", "/not/in/library.jpg"), ("tags", "add", photo, "no such tag"),
         ("tags", "vocab", "remove", "no such tag"), ("tags", "vocab", "rename", "no such tag", "new"),

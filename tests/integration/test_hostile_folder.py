@@ -123,10 +123,10 @@ def test_a_hostile_folder_cannot_stop_crash_hang_or_bloat_indexing(library_templ
         state, error = rows[path]
         assert state == "failed" and re.search(pattern, error), (path, error)
     assert not set(traps) & set(rows), "a trap was treated as a photo"
-    listed = {entry["path"]: entry["reason"] for entry in status["skipped"]}
+    listed = {entry.path: entry.reason for entry in status.skipped}
     for path, words in traps.items():
         assert words in listed[path], (path, listed.get(path))
-    assert {f["path"] for f in status["failures"]} == set(bad)   # failures and skipped are listed apart
+    assert {f.path for f in status.failures} == set(bad)   # failures and skipped are listed apart
     assert _snapshot(photos) == before, "indexing changed a file on disk"
 
 

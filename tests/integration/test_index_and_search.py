@@ -147,8 +147,8 @@ def test_bad_files_are_recorded_and_the_rest_is_indexed(library, tmp_path):
     assert summary.embedded == len(truth)
     assert summary.failed == 3
     status = library.status()
-    assert status["failed"] == 3 and status["indexed"] == len(truth)
-    reasons = {os.path.basename(f["path"]): f["error"] for f in status["failures"]}
+    assert status.failed == 3 and status.indexed == len(truth)
+    reasons = {os.path.basename(f.path): f.reason for f in status.failures}
     assert "truncated" in reasons["truncated.jpg"] or "cannot decode" in reasons["truncated.jpg"]
     assert "not an image" in reasons["notes.jpg"]
     # Failed files are not retried until they change...
@@ -180,8 +180,8 @@ def test_offline_root_keeps_its_photos(library, tmp_path):
     summary = library.scan()
     assert summary.offline_roots == (str(photos),)
     assert summary.removed == 0
-    assert library.status()["indexed"] == len(truth)
-    assert library.status()["roots"][0]["online"] is False
+    assert library.status().indexed == len(truth)
+    assert library.status().roots[0].online is False
     os.rename(hidden, photos)
     assert library.scan().unchanged == len(truth)
 

@@ -17,8 +17,8 @@ def test_switching_models_re_embeds_while_the_old_model_keeps_serving(library, t
     library.models.import_file(_random_model(tmp_path), str(TINY_CONFIG), name="other")
     library.models.use("other")
     status = library.status()
-    assert status["active_model"] == "other" and status["serving_model"] == "tiny"
-    assert status["pending"] == len(truth)
+    assert status.active_model == "other" and status.serving_model == "tiny"
+    assert status.pending == len(truth)
     assert len(library.search(SearchQuery(text="a red circle", top=5))) == 5   # still served by "tiny"
     gone = sorted(truth)[0]
     os.remove(gone)
@@ -26,5 +26,5 @@ def test_switching_models_re_embeds_while_the_old_model_keeps_serving(library, t
     assert summary.embedded == len(truth) - 1 and summary.added == 0 and summary.removed == 1
     assert library.index("tiny").count == len(truth) - 1    # the old model's index dropped it too
     status = library.status()
-    assert status["serving_model"] == "other" and status["pending"] == 0
+    assert status.serving_model == "other" and status.pending == 0
     assert library.db.scalar("SELECT COUNT(DISTINCT model) FROM embeddings") == 2

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import shapes
 
+from core.db.vectors import Vectors
 from core.index.vector_index import VectorIndex
 from tests.core.index.helpers import db_with_vectors
 
@@ -41,10 +42,10 @@ def test_candidate_search_finds_what_exact_search_finds_for_text_and_image_queri
     vectors, texts, images = embedded
     db = db_with_vectors(tmp_path / "lib.db", vectors, model="tiny")
     tiered = VectorIndex(tmp_path / "tiered", "tiny", vectors.shape[1], exact_limit=1000, graph_from=graph_from)
-    tiered.reconcile(db)
+    tiered.reconcile(Vectors(db))
     tiered._builder.join()
     exact = VectorIndex(tmp_path / "exact", "tiny", vectors.shape[1])
-    exact.reconcile(db)
+    exact.reconcile(Vectors(db))
     assert exact._summary is None and tiered._summary is not None
     assert (tiered._summary.graph is not None) == (graph_from < len(vectors))
     stored = vectors.astype(np.float16).astype(np.float32)

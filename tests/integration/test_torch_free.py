@@ -46,12 +46,11 @@ report()
 """,
     "watch": """
 from core.library import Library
-from core.scanning.watcher import Watcher
 from PIL import Image
 lib = Library(library)
 lib.add_root(photos)
 scans = []
-watcher = Watcher(lib, reconcile_s=3600, on_scan=scans.append)
+watcher = lib.watcher(reconcile_s=3600, on_scan=scans.append)
 thread = threading.Thread(target=watcher.run_forever, daemon=True)
 thread.start()
 deadline = time.monotonic() + 120
@@ -80,7 +79,7 @@ deadline = time.monotonic() + 120
 while win.model.rowCount() < 20 and time.monotonic() < deadline:
     app.processEvents(); time.sleep(0.01)
 win.search.setText("a red circle")
-while time.monotonic() < deadline and not (win._view[0] == "search" and win.model.rowCount()
+while time.monotonic() < deadline and not (win.view[0] == "search" and win.model.rowCount()
                                             and win.model.index(0).data(ScoreRole) is not None):
     app.processEvents(); time.sleep(0.01)
 searched = win.model.index(0).data(ScoreRole) is not None

@@ -1,6 +1,6 @@
 """A library database holding given vectors as indexed photos, for index tests."""
 from core.db import Database
-from core.index.vector_index import encode_vector
+from core.db.vectors import encode_vector
 
 
 def db_with_vectors(path, vectors, model="m") -> Database:

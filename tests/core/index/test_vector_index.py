@@ -3,7 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from core.index.vector_index import VectorIndex, encode_vector
+from core.db.vectors import Vectors, encode_vector
+from core.index.vector_index import VectorIndex
 from tests.core.index.helpers import db_with_vectors
 
 
@@ -26,7 +27,7 @@ def _exact_top(vectors, query, k=10):
 
 def _open(tmp_path, db, dim, exact_limit=100_000, graph_from=2_000_000):
     index = VectorIndex(tmp_path / "idx", "m", dim, exact_limit, graph_from)
-    index.reconcile(db)
+    index.reconcile(Vectors(db))
     if index._builder is not None:
         index._builder.join()
     return index
@@ -89,7 +90,7 @@ def test_a_summary_built_in_the_background_catches_up_with_changes_made_meanwhil
     db = _db_with(tmp_path, vectors)
     index = VectorIndex(tmp_path / "idx", "m", 32, exact_limit=1000, graph_from=2000)
     with index._lock:             # hold the build back until the changes are in
-        index.reconcile(db)
+        index.reconcile(Vectors(db))
         assert index._builder is not None and index._summary is None
         moved = _clustered(1, 32, seed=3)[0]
         db.write("UPDATE embeddings SET vector = ?, seq = 9000 WHERE photo_id = 5", (encode_vector(moved),))
@@ -153,5 +154,61 @@ def test_an_index_of_the_previous_format_is_replaced_and_its_graph_file_removed(
     index = VectorIndex(folder, "m", 32)
     index._graph_file.write_bytes(b"an hnswlib file of format 1")
     index._meta_file.write_text(json.dumps({"model": "m", "dim": 32, "capacity": 1024, "max_seq": 300}))
-    assert index.reconcile(db)["state"] == "rebuilt"
+    assert index.reconcile(Vectors(db))["state"] == "rebuilt"
     assert not index._graph_file.exists() and index.search(vectors[3], 1)[0][0] == 4
+
+
+def test_a_graph_built_while_photos_are_added_and_searched_ends_level_with_the_store(tmp_path):
+    """The graph is built beside the summary in use and published under the lock: adds and
+    searches from other threads during the build neither fail nor go missing from it."""
+    import threading
+
+    dim, first = 32, 20_000
+    vectors = _clustered(first + 3000, dim)
+    db = _db_with(tmp_path, vectors[:first])
+    index = _open(tmp_path, db, dim, exact_limit=1000, graph_from=first + 100)
+    assert index._summary is not None and index._summary.graph is None
+    errors, searched = [], []
+    adding = threading.Event()
+
+    def add():
+        try:
+            for start in range(first, first + 3000, 25):
+                ids = np.arange(start + 1, start + 26)
+                with db.transaction() as conn:   # as the writer does: SQLite first, the index before the commit
+                    conn.executemany("INSERT INTO photos(id, root_id, path, folder, size, mtime, state, added_at) "
+                                     "VALUES (?, 1, ?, '/r', 1, 1, 'indexed', 'now')",
+                                     [(int(i), f"/r/{i}.jpg") for i in ids])
+                    conn.executemany("INSERT INTO embeddings(photo_id, model, vector, seq) VALUES (?, 'm', ?, ?)",
+                                     [(int(i), encode_vector(v), int(i)) for i, v in zip(ids, vectors[start:start + 25])])
+                    index.add(ids, vectors[start:start + 25], seq=start + 25)
+                index.remove([int(ids[0]) - 1000])   # and some go
+                adding.set()
+        except Exception as exc:   # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    def search():
+        try:
+            while index._builder is not None or not searched:
+                hits = index.search(vectors[7], 5)
+                searched.append(len(hits))
+        except Exception as exc:   # noqa: BLE001
+            errors.append(exc)
+
+    adder, searcher = threading.Thread(target=add), threading.Thread(target=search)
+    adder.start()
+    adding.wait()
+    searcher.start()
+    adder.join()
+    while index._builder is not None:
+        index._builder.join()
+    searcher.join()
+    assert not errors
+    assert searched and set(searched) == {5}
+    graph = index._summary.graph
+    assert graph is not None
+    live = set(index._store.ids().tolist())
+    assert set(index._summary.store.ids().tolist()) == live
+    assert set(graph.get_ids_list()) - index._summary.graph_deleted == live
+    newest = first + 3000
+    assert index.search(vectors[newest - 1], 1)[0][0] == newest   # added during the build, and found

@@ -1,6 +1,7 @@
 import pytest
 
 from core.db import Database
+from core.db.photos import Photos
 from core.errors import PhotosiftError
 from core.people.people import People, UnknownPerson
 from tests.core.people.helpers import library_of_people
@@ -96,5 +97,5 @@ def test_events_name_the_people_who_were_there(grouped):
     db = people._db
     for i, pid in enumerate(photos[0] + photos[1][:2]):      # one afternoon
         db.write("UPDATE photos SET taken_at = ? WHERE id = ?", (f"2024-05-04T14:{i:02d}:00", pid))
-    event, = find_events(db, None)
+    event, = find_events(Photos(db), db, None, people_in=People(db).named_in)
     assert event.people == ("Alice", "Bob") and event.name.endswith("with Alice, Bob")

@@ -6,7 +6,6 @@ import sys
 import threading
 import time
 
-from core.scanning.watcher import Watcher
 from tests.conftest import DATA
 
 sys.path.insert(0, str(DATA))
@@ -26,7 +25,7 @@ def test_created_moved_and_deleted_files_are_followed(library, tmp_path):
     photos = tmp_path / "photos"
     shapes.write_folder(photos, per_combo=1)
     library.add_root(photos)
-    watcher = Watcher(library, reconcile_s=3600)
+    watcher = library.watcher(reconcile_s=3600)
     thread = threading.Thread(target=watcher.run_forever, daemon=True)
     thread.start()
     try:
@@ -64,7 +63,7 @@ def test_nothing_is_embedded_while_paused_not_even_by_reconcile(library, tmp_pat
     photos = tmp_path / "photos"
     truth = shapes.write_folder(photos, per_combo=1)
     library.add_root(photos)
-    watcher = Watcher(library, reconcile_s=0.2)   # reconciles fall due again and again during the pause
+    watcher = library.watcher(reconcile_s=0.2)   # reconciles fall due again and again during the pause
     watcher.pause()
     thread = _run(watcher)
     try:
@@ -89,7 +88,7 @@ def _seconds_of_work(library, tmp_path) -> dict:
 
 def test_a_pause_mid_scan_stops_it_and_resume_finishes_the_work(library, tmp_path):
     truth = _seconds_of_work(library, tmp_path)
-    watcher = Watcher(library, reconcile_s=3600, on_progress=lambda p: watcher.pause())
+    watcher = library.watcher(reconcile_s=3600, on_progress=lambda p: watcher.pause())
     thread = _run(watcher)
     try:
         assert _wait_for(lambda: watcher.paused and watcher.idle.is_set() and _embedded(library) > 0)
@@ -114,7 +113,7 @@ def test_a_root_added_by_another_process_is_watched_and_indexed(library, tmp_pat
     shapes.write_folder(first, per_combo=1, seed=1)
     truth = shapes.write_folder(second, per_combo=1, seed=2)
     library.add_root(first)
-    watcher = Watcher(library, reconcile_s=3600)
+    watcher = library.watcher(reconcile_s=3600)
     thread = _run(watcher)
     try:
         assert _wait_for(lambda: _embedded(library) == 20)
@@ -132,7 +131,7 @@ def test_a_root_added_by_another_process_is_watched_and_indexed(library, tmp_pat
 
 def test_stop_interrupts_a_scan_and_leaves_a_consistent_library(library, tmp_path):
     truth = _seconds_of_work(library, tmp_path)
-    watcher = Watcher(library, reconcile_s=3600, on_progress=lambda p: watcher.stop())
+    watcher = library.watcher(reconcile_s=3600, on_progress=lambda p: watcher.stop())
     thread = _run(watcher)
     thread.join(timeout=60)
     assert not thread.is_alive()

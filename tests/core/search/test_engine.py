@@ -3,7 +3,7 @@ import numpy as np
 
 from core.search.engine import mark_likely
 from core.search.query import SearchQuery
-from core.tagging.cutoff import adaptive_cutoff
+from core.scoring import adaptive_cutoff
 from core.types import SearchHit
 
 

@@ -90,7 +90,7 @@ def test_arrow_keys_move_across_rows_and_headers_and_shift_selects_in_order(qtbo
 def test_the_cutoff_divider_falls_where_core_puts_the_cutoff(qtbot, library, tmp_path):
     win, truth = open_window(qtbot, library, tmp_path / "shapes", per_combo=3)
     win.search.setText("a red circle")
-    qtbot.waitUntil(lambda: win._view == ("search", "a red circle") and win.header.title.text().endswith("circle”"),
+    qtbot.waitUntil(lambda: win.view == ("search", "a red circle") and win.header.title.text().endswith("circle”"),
                     timeout=30000)
     hits = library.search(SearchQuery(text="a red circle", top=300))
     likely = sum(h.likely for h in hits)

@@ -14,20 +14,29 @@ If the commit fails, the touched ids are put back as SQLite has them.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import os
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
-from core.index.vector_index import decode_vector, encode_vector
+from core.db.chunks import chunked, marks
+from core.db.files import record_skipped
+from core.db.vectors import decode_vector, encode_vector, rounded
 from core.paths import db_path, raw_path
+from core.types import PhotoMeta
 
 log = logging.getLogger(__name__)
 
-_META_COLUMNS = ("width", "height", "taken_at", "camera_make", "camera_model", "latitude", "longitude",
-                 "orientation", "phash")
+# The photo's metadata columns are PhotoMeta's fields: declared once, there.
+_META_COLUMNS = tuple(f.name for f in dataclasses.fields(PhotoMeta))
+
+# A feature's work queue, filled in the transaction that stores a photo's new
+# content (tagging's `untagged`, the face stage's `face_queue`): a run stopped
+# before that stage leaves the photo queued, not skipped for good.
+Enqueue = Callable[[object, int], None]    # (connection, photo id)
 
 
 def _now() -> str:
@@ -37,11 +46,13 @@ def _now() -> str:
 class PhotoWriter:
     """The only code that writes photo rows and vectors."""
 
-    def __init__(self, db, model: str, indexes: Callable[[], dict]):
-        """`indexes()` returns the loaded vector indexes by model name."""
+    def __init__(self, db, model: str, indexes: Callable[[], dict], queues: Sequence[Enqueue] = ()):
+        """`indexes()` returns the loaded vector indexes by model name; `queues` are the
+        feature stages to tell about new content."""
         self._db = db
         self._model = model
         self._indexes = indexes
+        self._queues = tuple(queues)
         self._seq = db.scalar("SELECT COALESCE(MAX(seq), 0) FROM embeddings") or 0
         self._adds: list[tuple[str, int, np.ndarray]] = []        # (model, photo id, vector)
         self._removals: list[tuple[str | None, int]] = []         # (model or None for all, photo id)
@@ -83,12 +94,13 @@ class PhotoWriter:
         touched = {pid for _, pid, _ in adds} | {pid for _, pid in removals}
         if touched:
             for index in self._indexes().values():
-                index.resync(self._db, touched)
+                index.resync(touched)
 
-    def _upsert(self, conn, job, content_hash, state: str, error: str | None, meta: dict) -> int:
+    def _upsert(self, conn, job, content_hash, state: str, error: str | None, meta: PhotoMeta | None) -> int:
         path = db_path(job.path)
         location = (path, raw_path(job.path), os.path.dirname(path), job.root_id, job.size, job.mtime)
-        cols = dict(zip(_META_COLUMNS, (meta.get(c) for c in _META_COLUMNS)))
+        meta = meta or PhotoMeta()
+        cols = {c: getattr(meta, c) for c in _META_COLUMNS}
         if job.photo_id is not None:
             conn.execute(
                 "UPDATE photos SET path=?, path_raw=?, folder=?, root_id=?, size=?, mtime=?, content_hash=?, "
@@ -113,16 +125,14 @@ class PhotoWriter:
                      (photo_id, model, encode_vector(vector), self._next_seq()))
         self._adds.append((model, photo_id, vector))
 
-    def _to_tag(self, conn, photo_id: int) -> None:
-        """Queue for automatic tagging and the face search in the same transaction: a run
-        stopped before them (killed, paused, quit) leaves the photo queued, not skipped for good."""
-        conn.execute("INSERT OR IGNORE INTO untagged(photo_id) VALUES (?)", (photo_id,))
-        conn.execute("INSERT OR IGNORE INTO face_queue(photo_id) VALUES (?)", (photo_id,))
+    def _to_queues(self, conn, photo_id: int) -> None:
+        for enqueue in self._queues:
+            enqueue(conn, photo_id)
 
     # -- outcomes --------------------------------------------------------
-    def embedded(self, job, content_hash: str, meta: dict, vector: np.ndarray) -> None:
+    def embedded(self, job, content_hash: str, meta: PhotoMeta, vector: np.ndarray) -> None:
         # Store what the index will be rebuilt from: the fp16-rounded vector.
-        vector = decode_vector(encode_vector(vector))
+        vector = rounded(vector)
         with self._db.transaction() as conn:
             photo_id = self._upsert(conn, job, content_hash, "indexed", None, meta)
             if job.old_hash and job.old_hash != content_hash:
@@ -132,7 +142,7 @@ class PhotoWriter:
                 conn.execute("DELETE FROM embeddings WHERE photo_id = ? AND model != ?", (photo_id, self._model))
                 self._removals.extend((m, photo_id) for m in others)
             self._put_vector(conn, photo_id, self._model, vector)
-            self._to_tag(conn, photo_id)
+            self._to_queues(conn, photo_id)
 
     def reused(self, job, content_hash: str, source_id: int) -> bool:
         """A copy of a photo we already know: take its metadata and vectors, decode nothing.
@@ -147,12 +157,12 @@ class PhotoWriter:
             if row is None or has_vector is None:
                 log.info("%s: its twin left the library during the scan; it is indexed next time", job.path)
                 return False
-            meta = dict(zip(_META_COLUMNS, row))
+            meta = PhotoMeta(*row)
             photo_id = self._upsert(conn, job, content_hash, "indexed", None, meta)
             for model, blob in conn.execute("SELECT model, vector FROM embeddings WHERE photo_id = ?",
                                             (source_id,)).fetchall():
                 self._put_vector(conn, photo_id, model, decode_vector(blob))
-            self._to_tag(conn, photo_id)
+            self._to_queues(conn, photo_id)
         return True
 
     def moved(self, job, photo_id: int) -> None:
@@ -172,7 +182,7 @@ class PhotoWriter:
 
     def failed(self, job, content_hash: str | None, reason: str) -> None:
         with self._db.transaction() as conn:
-            photo_id = self._upsert(conn, job, content_hash, "failed", reason, {})
+            photo_id = self._upsert(conn, job, content_hash, "failed", reason, None)
             if job.photo_id is not None:
                 conn.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
                 self._removals.append((None, photo_id))
@@ -188,31 +198,7 @@ class PhotoWriter:
     def removed(self, photo_ids) -> int:
         ids = list(photo_ids)
         with self._db.transaction() as conn:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                conn.execute(f"DELETE FROM photos WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            for chunk in chunked(ids):
+                conn.execute(f"DELETE FROM photos WHERE id IN ({marks(chunk)})", chunk)
         self._removals.extend((None, pid) for pid in ids)
         return len(ids)
-
-
-def replace_skipped(conn, plan) -> None:
-    """Replace what a plan's scanned scopes had listed as skipped with what its walk found."""
-    for root_id, path in plan.scanned:
-        if path is None:
-            conn.execute("DELETE FROM skipped WHERE root_id = ?", (root_id,))
-        else:
-            key = db_path(path)
-            conn.execute("DELETE FROM skipped WHERE path = ? OR (path >= ? AND path < ?)", (key, key + "/", key + "0"))
-    by_root: dict[int, list] = {}
-    for path, why, root_id in plan.skipped:
-        by_root.setdefault(root_id, []).append((path, why))
-    for root_id, entries in by_root.items():
-        record_skipped(conn, entries, root_id)
-
-
-def record_skipped(conn, entries, root_id: int | None) -> None:
-    """Remember files that are not photos (devices, FIFOs, link loops), with why, for `status`."""
-    now = _now()
-    conn.executemany(
-        "INSERT OR REPLACE INTO skipped(path, path_raw, root_id, reason, seen_at) VALUES (?, ?, ?, ?, ?)",
-        [(db_path(path), raw_path(path), root_id, reason, now) for path, reason in entries])

@@ -1,20 +1,25 @@
-"""Measurement hooks for tests/benchmarks/gui_startup.py (hidden command-line flags).
+"""The desktop app with measurement hooks, for tests/benchmarks/gui_startup.py.
 
---probe-startup prints, once each, the seconds since PHOTOSIFT_T0 (the
+    python -m tests.benchmarks.gui_probe --library DIR [--scroll N] [--scroll-after S] [--search TEXT]
+
+It runs the real app (desktop_app.app.run) and watches its window through
+its public objects; the shipped app has no flags for this. It prints, once each, the seconds since PHOTOSIFT_T0 (the
 benchmark's clock before it started the process) at the first paint of the
 grid with rows, and when every visible thumbnail has been painted.
---probe-scroll N then scrolls N pages, one per event-loop turn, starting
---probe-scroll-after S seconds after that paint (0.2 by default, while the
+--scroll N then scrolls N pages, one per event-loop turn, starting
+--scroll-after S seconds after that paint (0.2 by default, while the
 text model still loads in the background), with stat() calls on marker
 paths around it, so an strace of the process can count what
 the GUI thread itself read while scrolling. Then the app quits.
---probe-search TEXT searches for TEXT at the first paint (as typing would,
+--search TEXT searches for TEXT at the first paint (as typing would,
 without the typing's 250 ms debounce) and prints the seconds since start at
 which the grid first paints the results. Then the app quits.
 """
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 import time
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -50,7 +55,7 @@ class StartupProbe(QObject):
             index = model.index(row)
             if not grid.visualRect(index).intersects(rect):
                 break
-            if model._cache.get(index.data(PhotoIdRole)) is None:
+            if not model.has_thumbnail(index.data(PhotoIdRole)):
                 return False
             row += 1
         return True
@@ -64,7 +69,7 @@ class StartupProbe(QObject):
                     self.window.show_view("search", self.search)
             if self.search:
                 model = self.window.model
-                if (self.search_painted is None and self.window._view[0] == "search" and model.rowCount()
+                if (self.search_painted is None and self.window.view.kind == "search" and model.rowCount()
                         and model.index(0).data(ScoreRole) is not None):
                     self.search_painted = _since_start()
                     print(f"first-search-result {self.search_painted:.3f}", flush=True)
@@ -97,3 +102,18 @@ class StartupProbe(QObject):
             QTimer.singleShot(16, lambda: step(left - 1))
 
         step()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scroll", type=int, default=0, metavar="PAGES")
+    parser.add_argument("--scroll-after", type=float, default=0.2, metavar="SECONDS")
+    parser.add_argument("--search", metavar="TEXT")
+    args, app_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    from desktop_app.app import run
+
+    return run(app_args, on_window=lambda window: StartupProbe(window, args.scroll, args.search, args.scroll_after))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

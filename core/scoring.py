@@ -1,4 +1,8 @@
-"""Where a smart album ends: an adaptive relevance cutoff.
+"""Scoring shared by search and albums: the query vector, and where the matches end.
+
+`combine` turns what is wanted and what is not into one query vector. The
+adaptive cutoff says where a smart album (or a search's "likely" matches)
+ends:
 
 A prompt's cosine scores have no fixed meaning: "sunset" may score 0.30 for a
 real sunset under one model and 0.24 under another, and a library of beach
@@ -25,6 +29,22 @@ Z_MIN = 2.0
 GAP_FACTOR = 4.0
 GAP_SHARE = 0.1
 MIN_SPREAD = 1e-4
+
+
+def combine(positives: list[np.ndarray], negatives: list[np.ndarray]) -> np.ndarray:
+    """One query vector: toward the mean of what is wanted, away from what is not.
+
+    Ranking by cos(x, P) - cos(x, N) equals ranking by x . (P - N), so the
+    difference of the unit means is exactly that scoring rule.
+    """
+    if not positives:
+        raise ValueError("a search needs text or an example image")
+    q = np.mean(positives, axis=0)
+    q = q / max(np.linalg.norm(q), 1e-12)
+    if negatives:
+        n = np.mean(negatives, axis=0)
+        q = q - n / max(np.linalg.norm(n), 1e-12)
+    return (q / max(np.linalg.norm(q), 1e-12)).astype(np.float32)
 
 
 def adaptive_cutoff(scores: np.ndarray, typical: np.ndarray | None = None) -> float:

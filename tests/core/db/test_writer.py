@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from core.index.vector_index import decode_vector
+from core.db.vectors import decode_vector
 from tests.conftest import TINY_CONFIG, TINY_WEIGHTS, shapes
 
 

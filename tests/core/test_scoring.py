@@ -1,6 +1,6 @@
 import numpy as np
 
-from core.tagging.cutoff import adaptive_cutoff
+from core.scoring import adaptive_cutoff
 
 
 def test_cutoff_falls_in_the_gap_between_matches_and_the_rest():

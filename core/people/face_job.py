@@ -1,0 +1,44 @@
+"""The face search as a decode-worker job kind.
+
+Registered with the worker here, not in core/pipeline: the worker imports
+this module when it unpickles a FaceJob, and the detector (dlib, native code
+reading the user's pixels) then runs in that isolated process.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from core.pipeline.decode_worker import Preparer, handles
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FaceJob:
+    """Find the faces in a photo (core/people/detector.py), in a worker like any decode."""
+    path: str
+    photo_id: int
+
+
+@dataclass(frozen=True)
+class FacesFound:
+    digest: str
+    faces: tuple                   # core.people.detector.FoundFace, largest first
+
+
+@handles(FaceJob)
+def find_faces(worker: Preparer, job: FaceJob):
+    from core.people.detector import MAX_SIDE, FaceDetector
+
+    read = worker.read(job.path)
+    if not isinstance(read, tuple):
+        return read
+    data, digest = read
+
+    def find() -> FacesFound:
+        decoded = worker.decode(data, job.path, MAX_SIDE * 3 // 4)
+        detector = worker.resource("faces", FaceDetector)
+        return FacesFound(digest, tuple(detector.find(decoded.image)))
+
+    return worker.guarded(job.path, digest, find)
