@@ -80,7 +80,7 @@ class Library:
         if self._organizer is None:
             from core.tagging.organizer import Organizer, Sources
 
-            serving = Sources(
+            sources = Sources(
                 model_name=self.serving_model_name,
                 text_vector=lambda text: self.text_vector(self.serving_model_name(), text),
                 image_vector=lambda path: self.image_vector(self.serving_model_name(), path),
@@ -88,7 +88,7 @@ class Library:
                 index=lambda: self.index(self.serving_model_name()),
                 person_photos=lambda person: self.people.photo_ids(person),
                 people_in=lambda ids: self.people.named_in(ids))
-            self._organizer = Organizer(self.db, self.photos, self.vectors, self.thumbnails, serving)
+            self._organizer = Organizer(self.db, self.photos, self.vectors, self.thumbnails, sources)
         return self._organizer
 
     def watcher(self, **options):

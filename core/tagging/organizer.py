@@ -7,6 +7,7 @@ things it needs from the serving model and from People, as plain callables.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
@@ -43,21 +44,19 @@ class Sources:
 
 
 class Organizer:
-    def __init__(self, db, photos, vectors, thumbnails, serving: Sources):
+    def __init__(self, db, photos, vectors, thumbnails, sources: Sources):
         """`photos`, `vectors`: core/db's readers of the photo rows and stored vectors."""
         self.db = db
         self._photos = photos
         self._stored = vectors
         self._thumbnails = thumbnails
-        self._serving = serving
+        self._sources = sources
         self.vocabulary = Vocabulary(self.db)
         self.vectors = VectorCache(vectors)
-        self.albums = Albums(self.db, photos, serving.text_vector, serving.image_vector, serving.model_name,
+        self.albums = Albums(self.db, photos, sources.text_vector, sources.image_vector, sources.model_name,
                              self.vectors)
 
     def _photo(self, path: str) -> int:
-        import os
-
         pid = self._photos.id_at(os.path.abspath(os.path.expanduser(path)))
         if pid is None:
             raise PhotosiftError(f"{path} is not in the library; index its folder first")
@@ -65,7 +64,7 @@ class Organizer:
 
     # -- tags ------------------------------------------------------------
     def tagger(self) -> Tagger:
-        return Tagger(self.db, self.vocabulary, self._serving.model_name(), self._serving.text_encoder(),
+        return Tagger(self.db, self.vocabulary, self._sources.model_name(), self._sources.text_encoder(),
                       self._stored)
 
     def retag(self, photo_ids: list[int] | None = None, cancel=None) -> TagRun:
@@ -89,7 +88,7 @@ class Organizer:
 
     def person_members(self, person: str) -> list[str]:
         """The automatic album of a person: the photos they are in, newest first."""
-        return self._photos.newest_first(self._serving.person_photos(person))
+        return self._photos.newest_first(self._sources.person_photos(person))
 
     def category_members(self, category: str) -> list[str]:
         """The automatic album of a whole category (e.g. every photo tagged with an animal)."""
@@ -126,12 +125,12 @@ class Organizer:
 
     # -- groups ----------------------------------------------------------
     def duplicates(self) -> list[duplicates.DuplicateGroup]:
-        return duplicates.find_duplicates(self._photos, self._serving.model_name(), self._serving.index(),
+        return duplicates.find_duplicates(self._photos, self._sources.model_name(), self._sources.index(),
                                           self._thumbnails)
 
     def events(self) -> list[events.Event]:
         try:
-            name = self._serving.model_name()
+            name = self._sources.model_name()
         except PhotosiftError:
             name = None
-        return events.find_events(self._photos, self.db, name, self.vectors, self._serving.people_in)
+        return events.find_events(self._photos, self.db, name, self.vectors, self._sources.people_in)
