@@ -11,6 +11,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.imaging import formats, raw
@@ -24,6 +25,10 @@ try:
     pillow_heif.register_heif_opener()
 except ImportError:  # optional at runtime; HEIC files then fail with a clear reason
     log.info("pillow-heif is not installed: HEIC/HEIF photos cannot be read")
+try:  # JPEG XL (GPL-3.0-or-later, as Photosift); AVIF is Pillow's own since 11.3
+    import pillow_jxl  # noqa: F401 - registers the JXL opener
+except ImportError:
+    log.info("pillow-jxl-plugin is not installed: JPEG XL photos cannot be read")
 
 DEFAULT_MAX_PIXELS = 250_000_000
 # Pillow's own guard stays on as a second line of defence; ours fires first
@@ -43,6 +48,37 @@ class Decoded:
     meta: PhotoMeta
 
 
+def _eight_bit(img: Image.Image) -> Image.Image:
+    """Greyscale deeper than 8 bits (16-bit TIFFs and PNGs, 32-bit integers) as 8-bit "L".
+
+    Through numpy: Pillow's point() takes neither big-endian "I;16B" nor
+    every "I;16" variant, and a scientific or scanner TIFF may hold any range.
+    """
+    values = np.asarray(img)
+    if values.dtype.itemsize == 2 and values.dtype.kind == "u":
+        return Image.fromarray((values >> 8).astype(np.uint8), "L")
+    values = values.astype(np.float64)
+    low, high = float(values.min()), float(values.max())
+    scale = 255.0 / (high - low) if high > low else 0.0
+    return Image.fromarray(((values - low) * scale).astype(np.uint8), "L")
+
+
+# Modes Image.reduce() takes; bilevel, palette and deep greyscale images are converted first.
+_REDUCIBLE = {"L", "LA", "RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "I", "F", "La", "RGBa"}
+
+
+def _reducible(img: Image.Image) -> Image.Image:
+    if img.mode in _REDUCIBLE and img.mode != "I":
+        return img
+    if img.mode == "1":
+        return img.convert("L")
+    if img.mode in ("P", "PA"):
+        return img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
+    if img.mode.startswith("I"):
+        return _eight_bit(img)
+    return img.convert("RGB")
+
+
 def _flatten(img: Image.Image) -> Image.Image:
     """RGB on white: transparent screenshots and GIFs must not turn black."""
     if img.mode == "RGB":
@@ -52,17 +88,22 @@ def _flatten(img: Image.Image) -> Image.Image:
         canvas = Image.new("RGB", img.size, (255, 255, 255))
         canvas.paste(img, mask=img.getchannel("A"))
         return canvas
-    if img.mode.startswith("I;16") or img.mode == "I":
-        img = img.point(lambda v: v / 256).convert("L")
+    if img.mode.startswith("I"):
+        img = _eight_bit(img)
     return img.convert("RGB")
 
 
 def _shrink(img: Image.Image, min_side: int) -> Image.Image:
-    """Cheap integer box reduction for formats without draft (PNG, WebP, HEIC)."""
+    """Cheap integer box reduction for formats without draft (PNG, WebP, HEIC, TIFF)."""
     factor = min(img.size) // (min_side * 2)
     if factor >= 2:
-        img = img.reduce(factor)
+        img = _reducible(img).reduce(factor)
     return img
+
+
+def _turned(before: tuple[int, int], after: tuple[int, int]) -> bool:
+    """Whether a quarter turn lies between two sizes (a square never says)."""
+    return (before[0] - before[1]) * (after[0] - after[1]) < 0
 
 
 def decode_bytes(data: bytes, name: str, min_side: int = 320,
@@ -79,13 +120,15 @@ def decode_bytes(data: bytes, name: str, min_side: int = 320,
             if width * height > max_pixels:
                 raise DecodeError(f"image is too large to index safely ({width}x{height} pixels)")
             meta = read_meta(img)
-            if img.format == "JPEG":
+            if img.format in ("JPEG", "MPO"):
                 img.draft("RGB", (min_side, min_side))
-            img.seek(0)  # first frame of animations
+            img.seek(0)  # first frame of animations, the first image of an MPO
             img.load()
             if meta.orientation and meta.orientation != 1:
                 img = ImageOps.exif_transpose(img)
-            if meta.orientation in (5, 6, 7, 8):
+            # The full size as displayed takes the decoded image's way up, not the tag's:
+            # libtiff turns some TIFFs upright itself, and Pillow then reports them upright.
+            if _turned((width, height), img.size):
                 width, height = height, width
             img = _flatten(_shrink(img, min_side))
     except DecodeError:

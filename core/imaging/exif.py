@@ -54,6 +54,10 @@ def read_meta(img: Image.Image) -> PhotoMeta:
     """Metadata of an opened image; missing or malformed tags become None."""
     try:
         exif = img.getexif()
+    except OSError:
+        # Pillow reads a PNG's pixels to reach an eXIf chunk after them: this is the
+        # pixel data failing (a truncated file), which must fail the photo, not vanish here.
+        raise
     except Exception as exc:  # malformed EXIF must not fail the photo
         log.debug("unreadable EXIF: %s", exc)
         return PhotoMeta()

@@ -5,9 +5,10 @@ import os
 
 RAW_EXTENSIONS = frozenset({".cr2", ".cr3", ".nef", ".arw", ".dng", ".raf", ".orf", ".rw2", ".pef", ".srw"})
 HEIF_EXTENSIONS = frozenset({".heic", ".heif", ".hif"})
-JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif"})
+# MPO (Fujifilm and Nintendo 3D cameras, some phones) is JPEG with more images after the first.
+JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".mpo"})
 IMAGE_EXTENSIONS = (JPEG_EXTENSIONS | HEIF_EXTENSIONS | RAW_EXTENSIONS
-                    | {".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"})
+                    | {".png", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".avif", ".jxl"})
 
 
 def extension(path: str) -> str:

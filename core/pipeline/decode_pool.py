@@ -74,6 +74,19 @@ def _command(module: str, read_fd: int, write_fd: int) -> list[str]:
     return [sys.executable, "-m", module, str(read_fd), str(write_fd)]
 
 
+_worker_log = logging.getLogger("core.pipeline.worker")
+
+
+def _forward_stderr(process: subprocess.Popen) -> None:
+    """A worker's stderr (libtiff's and Pillow's warnings, a crash's last words) goes to the
+    library log, not the terminal: there the user sees progress and one line per failed file."""
+    with process.stderr:
+        for line in iter(process.stderr.readline, b""):
+            text = line.decode("utf-8", "replace").rstrip()
+            if text:
+                _worker_log.info("worker %d: %s", process.pid, text)
+
+
 @dataclass
 class _Worker:
     process: subprocess.Popen
@@ -82,6 +95,7 @@ class _Worker:
     ready: bool = False
     job: object = None
     deadline: float = 0.0
+    stderr: threading.Thread | None = None   # forwards what it writes there to the log
 
     @property
     def pid(self) -> int:
@@ -111,11 +125,14 @@ class DecodePool:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         try:
             process = subprocess.Popen(_command(self._module, job_r, result_w), pass_fds=(job_r, result_w),
-                                       stdin=subprocess.DEVNULL, env=env)
+                                       stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         finally:
             os.close(job_r)
             os.close(result_w)
-        worker = _Worker(process, Connection(job_w, readable=False), Connection(result_r, writable=False))
+        stderr = threading.Thread(target=_forward_stderr, args=(process,), name="decode-worker-stderr", daemon=True)
+        stderr.start()
+        worker = _Worker(process, Connection(job_w, readable=False), Connection(result_r, writable=False),
+                         stderr=stderr)
         worker.jobs.send(self.config)
         worker.deadline = time.monotonic() + _START_TIMEOUT_S
         self.started += 1
@@ -127,6 +144,8 @@ class DecodePool:
         if worker.process.poll() is None:
             worker.process.kill()
         worker.process.wait()
+        if worker.stderr is not None:
+            worker.stderr.join(timeout=2)   # its last words are in the log before we go on
         worker.jobs.close()
         worker.results.close()
         if worker in self._workers:

@@ -110,3 +110,22 @@ def test_workers_that_cannot_start_fail_the_run_not_the_files(tmp_path, config, 
             list(pool.process(_jobs(photos)))
     finally:
         pool.close()
+
+
+def test_a_job_kind_registered_elsewhere_runs_and_its_stderr_goes_to_the_log_not_the_terminal(
+        config, caplog, capfd):
+    """The pool and the worker loop know nothing of NoisyJob (tests/core/pipeline/noisy_job.py)."""
+    from tests.core.pipeline.noisy_job import NoisyJob
+
+    pool = DecodePool(config, size=1, timeout_s=30)
+    try:
+        with caplog.at_level("INFO", logger="core.pipeline.worker"):
+            (job, outcome), = list(pool.process([NoisyJob("/nowhere.tif", "unknown field 65000")]))
+            assert outcome.reason == "unknown field 65000: nothing to read"
+            pool.close()   # the worker exits, and everything it wrote is forwarded before close returns
+    finally:
+        pool.close()
+    logged = [r.getMessage() for r in caplog.records if r.name == "core.pipeline.worker"]
+    assert any("Warning, unknown field 65000 (from C)" in m for m in logged), logged
+    assert any("unknown field 65000 (from Python)" in m for m in logged), logged
+    assert "unknown field 65000" not in capfd.readouterr().err
