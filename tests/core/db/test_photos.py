@@ -2,7 +2,7 @@
 import pytest
 
 from core.db import Database
-from core.db.photos import NEWEST_FIRST, RECENTLY_ADDED, PhotoFilter, Photos, Roots
+from core.db.photos import RECENTLY_ADDED, PhotoFilter, Photos, Roots
 from core.types import GridRow
 
 
