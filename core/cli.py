@@ -120,7 +120,7 @@ def cmd_status(args) -> int:
 def _query(args, like: tuple[str, ...] = ()) -> SearchQuery:
     return SearchQuery(text=" ".join(getattr(args, "text", None) or []), negatives=tuple(args.negatives or ()),
                        like=tuple(getattr(args, "like", None) or ()) + like, after=args.after, before=args.before,
-                       folder=args.folder, person=args.person, top=args.top)
+                       folder=args.folder, person=args.person, place=args.place, top=args.top)
 
 
 def cmd_search(args) -> int:
@@ -295,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--before", type=_date, metavar="DATE", help="taken before (a full day is included)")
         p.add_argument("--folder", metavar="PATH", help="only photos inside this folder")
         p.add_argument("--person", metavar="NAME", help="only photos this person is in (a name or #ID)")
+        p.add_argument("--place", metavar="NAME", help="only photos taken at this city, region or country")
         p.add_argument("--json", action="store_true", help="a JSON array, best first")
 
     p = sub.add_parser("search", help="find photos by description")
@@ -345,10 +346,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("path")
     p.set_defaults(func=cmd_roots)
 
-    from core import cli_organize, cli_people
+    from core import cli_organize, cli_people, cli_places
 
     cli_organize.add_parsers(sub)
     cli_people.add_parsers(sub)
+    cli_places.add_parsers(sub)
     _json_after_the_action(parser)
     return parser
 

@@ -75,6 +75,13 @@ class Library:
         return People(self.db)
 
     @property
+    def places(self):
+        """Places: each geotagged photo's city, region and country, named offline (core/places)."""
+        from core.places.places import Places
+
+        return Places(self.db)
+
+    @property
     def organizer(self):
         """Tags, albums, duplicates, events and export (core.tagging)."""
         if self._organizer is None:
@@ -240,6 +247,7 @@ class Library:
         if not (cancel and cancel.is_set()) and model_name and self.thumbnails.stale:
             self._remake_thumbnails(model_name, cancel, on_progress)
         if not (cancel and cancel.is_set()):
+            self.places.name_unnamed()
             self.tag_pending(cancel)
             faces = self.find_faces(cancel, on_progress)
         seconds = time.monotonic() - start
@@ -407,8 +415,11 @@ class Library:
 
     def photo_filter(self, query: SearchQuery):
         """The photos a query's filters let through, as core/db's PhotoFilter."""
-        person = frozenset(self.people.photo_ids(query.person)) if query.person else None
-        return engine.photo_filter(query, person)
+        among = frozenset(self.people.photo_ids(query.person)) if query.person else None
+        if query.place:
+            at = self.places.photos(query.place)
+            among = at if among is None else among & at
+        return engine.photo_filter(query, among)
 
     def search(self, query: SearchQuery) -> list[SearchHit]:
         model_name = self.serving_model_name()

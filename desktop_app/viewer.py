@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap, QShortcut
@@ -34,15 +35,30 @@ def _score_line(score) -> str:
     return f"<br><b>Match score:</b> {value:.3f} ({'a likely match' if likely else 'below the cutoff: a weaker match'})"
 
 
-def _details(photo) -> str:
+def _details(photo, place=None) -> str:
+    """The photo's lines under the picture; `place`: its stored place (core/places), if named."""
     rows = [("File", os.path.basename(photo.path)), ("Folder", os.path.dirname(photo.path)),
             ("Taken", (photo.taken_at or "unknown").replace("T", " ")),
             ("Size", f"{photo.width} × {photo.height} px, {photo.size / 1e6:.1f} MB" if photo.width else "")]
     if photo.camera_make or photo.camera_model:
         rows.append(("Camera", " ".join(x for x in (photo.camera_make, photo.camera_model) if x)))
-    if photo.latitude is not None:
+    if place is not None:
+        rows.append(("Place", place.label))
+    elif photo.latitude is not None:
         rows.append(("Place", f"{photo.latitude:.4f}, {photo.longitude:.4f}"))
     return "<br>".join(f"<b>{k}:</b> {html.escape(str(v))}" for k, v in rows if v)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What the viewer's background load found for one photo."""
+    photo_id: int
+    photo: object                  # core.types.Photo, or None if it left the library
+    tags: list = field(default_factory=list)
+    albums: list = field(default_factory=list)
+    faces: list = field(default_factory=list)
+    place: object = None           # core.places.gazetteer.Place
+    image: object = None           # QImage
 
 
 class Viewer(QDialog):
@@ -105,22 +121,23 @@ class Viewer(QDialog):
 
         def load():
             photo = lib.photo(photo_id)
-            tags = lib.organizer.tags_of(photo.path) if photo else []
-            albums = lib.organizer.albums.containing(photo_id) if photo else []
-            faces = lib.people.in_photo(photo_id) if photo else []
-            return photo_id, photo, tags, albums, faces, _read_image(lib, photo.path) if photo else None
+            if photo is None:
+                return _Shown(photo_id, None)
+            return _Shown(photo_id, photo, lib.organizer.tags_of(photo.path), lib.organizer.albums.containing(photo_id),
+                          lib.people.in_photo(photo_id), lib.places.of(photo_id), _read_image(lib, photo.path))
 
         self.tasks.run(load, self._loaded)
 
-    def _loaded(self, result) -> None:
-        photo_id, photo, tags, albums, faces, image = result
+    def _loaded(self, shown: _Shown) -> None:
+        photo_id, photo, tags, albums, faces, image = (shown.photo_id, shown.photo, shown.tags, shown.albums,
+                                                       shown.faces, shown.image)
         if photo_id != self.photo_ids[self.position] or photo is None:
             return
         self.photo = photo
         self.setWindowTitle(f"{os.path.basename(photo.path)} — Photosift")
         self.faces = faces
         names = sorted({name for _, name in faces if name})
-        self.details.setText(_details(photo)
+        self.details.setText(_details(photo, shown.place)
                              + (f"<br><b>Albums:</b> {', '.join(html.escape(a) for a in albums)}" if albums else "")
                              + (f"<br><b>People:</b> {', '.join(html.escape(n) for n in names)}" if names else "")
                              + _score_line(self.scores.get(photo_id)))

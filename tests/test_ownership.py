@@ -20,6 +20,7 @@ OWNERS = {
     "albums": "core/tagging/albums.py", "album_photos": "core/tagging/albums.py",
     "people": "core/people/", "faces": "core/people/", "face_rejections": "core/people/",
     "face_scans": "core/people/", "face_queue": "core/people/",
+    "photo_places": "core/places/store.py",
 }
 # Read-only joins a store makes with another table of its own feature.
 ALSO_READ_BY = {
@@ -101,9 +102,9 @@ LAYERS = [
      "core/scoring.py", "core/settings.py", "core/progress.py", "resources"},
     {"core/db", "core/imaging", "core/index", "core/embedding"},
     {"core/scanning", "core/pipeline", "core/search"},
-    {"core/people", "core/tagging"},
+    {"core/people", "core/tagging", "core/places"},
     {"core/library.py", "core/library_status.py"},
-    {"core/cli.py", "core/cli_organize.py", "core/cli_people.py", "core/__main__.py"},
+    {"core/cli.py", "core/cli_organize.py", "core/cli_people.py", "core/cli_places.py", "core/__main__.py"},
     {"desktop_app"},
 ]
 

@@ -207,13 +207,37 @@ INSERT INTO face_queue(photo_id) SELECT id FROM photos WHERE state = 'indexed';
 # so a change of the photo columns touches the views, not every feature.
 V8 = """
 CREATE VIEW indexed_photos AS
-    SELECT id, root_id, path, content_hash, taken_at, added_at FROM photos WHERE state = 'indexed';
+    SELECT id, root_id, path, content_hash, taken_at, added_at, latitude, longitude FROM photos
+    WHERE state = 'indexed';
 CREATE VIEW reachable_photos AS
     SELECT p.id, p.path, p.content_hash FROM photos p JOIN roots r ON r.id = p.root_id AND r.online = 1
     WHERE p.state = 'indexed';
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8]
+# Places: the name of each geotagged photo's position (core/places), stored so views never
+# recompute it; the position and gazetteer it was named from, so a moved pin or newer data
+# names it again. A position far from every place keeps a row with no names.
+V9 = """
+CREATE TABLE photo_places (
+    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    latitude REAL NOT NULL,
+    longitude REAL NOT NULL,
+    city TEXT,
+    region TEXT,
+    country TEXT,
+    country_code TEXT,
+    city_key TEXT,
+    region_key TEXT,
+    country_key TEXT,
+    distance_km REAL,
+    gazetteer TEXT NOT NULL
+);
+CREATE INDEX photo_places_city ON photo_places(city_key);
+CREATE INDEX photo_places_region ON photo_places(region_key);
+CREATE INDEX photo_places_country ON photo_places(country_key);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

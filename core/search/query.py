@@ -20,11 +20,12 @@ class SearchQuery:
     before: str | None = None           # ISO date/time, exclusive (a bare date means the whole day)
     folder: str | None = None
     person: str | None = None           # a person's name or #id: photos they are in
+    place: str | None = None            # a city, region or country (case- and accent-insensitive)
     top: int = 20
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.after or self.before or self.folder or self.person)
+        return bool(self.after or self.before or self.folder or self.person or self.place)
 
 
 def parse(text: str) -> tuple[str, tuple[str, ...]]:

@@ -1,0 +1,1 @@
+"""Places: every geotagged photo named offline (city, region, country) and searched by name."""

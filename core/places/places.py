@@ -1,0 +1,37 @@
+"""The places side of the Library facade: naming, listing and finding photos by place."""
+from __future__ import annotations
+
+from core.errors import PhotosiftError
+from core.places import store
+from core.places.gazetteer import Place
+from core.places.naming import name_unnamed
+
+
+class Places:
+    def __init__(self, db):
+        self._db = db
+
+    def name_unnamed(self) -> int:
+        """Name the geotagged photos that have no place yet; how many were named."""
+        return name_unnamed(self._db)
+
+    def counts(self) -> list[store.PlaceCount]:
+        """Photos per city, region and country (naming any new ones first)."""
+        self.name_unnamed()
+        return store.counts(self._db)
+
+    def matches(self, name: str) -> list[store.Match]:
+        """The places called `name` (cities first); PhotosiftError, saying what to do, if none."""
+        self.name_unnamed()
+        found = store.matches(self._db, name)
+        if not found:
+            raise PhotosiftError(f"no photos are at a place called {name!r}; `photosift places list` shows the "
+                                 f"places in the library")
+        return found
+
+    def photos(self, name: str) -> frozenset[int]:
+        """Ids of the photos at every place called `name`."""
+        return frozenset().union(*(m.photo_ids for m in self.matches(name)))
+
+    def of(self, photo_id: int) -> Place | None:
+        return store.place_of(self._db, photo_id)
