@@ -94,7 +94,8 @@ class Library:
                 text_encoder=lambda: _TextTower(self.model(self.serving_model_name()), self._text_lock),
                 index=lambda: self.index(self.serving_model_name()),
                 person_photos=lambda person: self.people.photo_ids(person),
-                people_in=lambda ids: self.people.named_in(ids))
+                people_in=lambda ids: self.people.named_in(ids),
+                place_of=lambda ids: self.places.main_place(ids))
             self._organizer = Organizer(self.db, self.photos, self.vectors, self.thumbnails, sources)
         return self._organizer
 

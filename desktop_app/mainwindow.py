@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
             "all": lambda: views.all_photos(lib, filters=filters),
             "recent": lambda: views.all_photos(lib, recent=True, filters=filters),
             "places": lambda: views.places(lib, filters=filters),
+            "place": lambda: views.place(lib, arg, filters=filters),
             "folder": lambda: views.all_photos(lib, filters=replace(filters, folder=arg),
                                                title=os.path.basename(arg.rstrip(os.sep)) or arg),
             "search": lambda: views.search(lib, arg, filters=filters),

@@ -25,7 +25,7 @@ SECTIONS = (("library", "Library", "images"), ("people", "People", "users"), ("p
             ("albums", "Albums", "album"), ("events", "Events", "calendar"), ("duplicates", "Duplicates", "copy"),
             ("folders", "Folders", "folder"), ("tags", "Tags", "tags"))
 # Views worth reopening at the next start (a search or a similar-photo query is not).
-SAVED_VIEWS = ("all", "recent", "places", "folder", "album", "tag", "duplicates", "events", "person")
+SAVED_VIEWS = ("all", "recent", "places", "place", "folder", "album", "tag", "duplicates", "events", "person")
 OPEN_BY_DEFAULT = {"library", "people", "places", "albums", "events", "duplicates", "folders"}
 
 
@@ -93,8 +93,14 @@ class Sidebar(QWidget):
                         f"{row['faces']} faces in {row['photos']} photos"
                         + ("" if row["named"] or row["id"] is None else " · right-click to name this person"))
         if counts["located"]:
-            self._entry(self._section("places"), "Photos with a location", ("places", None), counts["located"],
+            places = self._section("places")
+            self._entry(places, "Photos with a location", ("places", None), counts["located"],
                         "map-pin", "Photos whose EXIF holds GPS coordinates")
+            for country, count, cities in data.get("places", []):
+                entry = self._entry(places, country, ("place", country), count, None, f"Photos taken in {country}")
+                entry.setData(0, KeyRole, f"places/{country}")
+                for city, n in cities:
+                    self._entry(entry, city, ("place", f"{city}, {country}"), n, None)
         albums = self._section("albums")
         for name, kind in data.get("albums", []):
             self._entry(albums, name, ("album", name), None, "sparkles" if kind == "smart" else "album",
@@ -206,7 +212,8 @@ class Sidebar(QWidget):
         for item in reversed(list(self._walk())):   # headings: shown while anything under them is
             if item.data(0, KeyRole) is not None and item.childCount():
                 shown = any(not item.child(i).isHidden() for i in range(item.childCount()))
-                item.setHidden(not shown)
+                itself = bool(view_of(item)) and text in item.text(0).lower()   # a country that matches
+                item.setHidden(not (shown or itself))
                 if text:
                     item.setExpanded(shown)
         if not text:

@@ -24,7 +24,8 @@ from desktop_app.grid.sections import by_date, cutoff, groups
 # Searches, similar photos, events and duplicates stay as the user asked for
 # them: a watcher batch must not reorder results they are looking at.
 _DEPENDS_ON = {"all": ("photos", "folders"), "recent": ("photos", "folders"), "folder": ("photos", "folders"),
-               "places": ("photos", "folders"), "person": ("people",), "tag": ("tags",), "album": ("albums",)}
+               "places": ("photos", "folders"), "place": ("photos", "folders"), "person": ("people",),
+               "tag": ("tags",), "album": ("albums",)}
 
 
 class View(NamedTuple):
@@ -113,12 +114,22 @@ def places(lib, filters=None) -> Listing:
     return all_photos(lib, filters=filters, title="Photos with a location", located=True)
 
 
+def place(lib, name: str, filters=None) -> Listing:
+    """The photos of a city, region or country ("Zürich, Switzerland"), newest first."""
+    at = lib.places.photos(name)
+    where = _filter(lib, filters)
+    where = dataclasses.replace(where, among=at if where.among is None else where.among & at)
+    rows = lib.photos.timeline(where)
+    return Listing(rows, by_date([r.date for r in rows]), f"{name} · {_count(len(rows))}")
+
+
 def sidebar(lib, with_model: bool = True) -> dict:
     """Counts, folders, albums, tags by category and people, for the sidebar (a pool thread)."""
     found = lib.photos.folders()
     total, located = sum(f.photos for f in found), sum(f.located for f in found)
     folders = [(f.root.path, f.online, f.photos) for f in found]
-    data = {"total": total, "located": located, "folders": folders, "albums": [], "tags": [], "people": []}
+    data = {"total": total, "located": located, "folders": folders, "albums": [], "tags": [], "people": [],
+            "places": _place_tree(lib) if located else []}
     if not with_model:
         return data
     org = lib.organizer
@@ -131,6 +142,18 @@ def sidebar(lib, with_model: bool = True) -> dict:
                 tags=[(c, sorted(t, key=lambda x: (-x[1], x[0]))) for c, t in sorted(by_category.items())],
                 people=section_rows(lib))
     return data
+
+
+def _place_tree(lib) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """(country, photos, [(city, photos)]) by photos, for the sidebar: what is stored, nothing named here."""
+    countries: dict[str, list] = {}
+    for c in lib.places.known_counts():
+        entry = countries.setdefault(c.country, [0, {}])
+        entry[0] += c.photos
+        if c.city:
+            entry[1][c.city] = entry[1].get(c.city, 0) + c.photos
+    return [(country, n, sorted(cities.items(), key=lambda x: (-x[1], x[0])))
+            for country, (n, cities) in sorted(countries.items(), key=lambda x: (-x[1][0], x[0]))]
 
 
 def person(lib, person_id: int | None) -> Listing:

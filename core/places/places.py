@@ -35,3 +35,11 @@ class Places:
 
     def of(self, photo_id: int) -> Place | None:
         return store.place_of(self._db, photo_id)
+
+    def main_place(self, photo_ids) -> str | None:
+        """Where most of these photos were taken (a city, else a region or country): events are named by it."""
+        return store.main_place(self._db, photo_ids)
+
+    def known_counts(self) -> list[store.PlaceCount]:
+        """Photos per place as stored now, naming nothing (for the sidebar, on a reader thread)."""
+        return store.counts(self._db)

@@ -66,6 +66,18 @@ def place_of(db, photo_id: int) -> Place | None:
     return Place(*row) if row else None
 
 
+def main_place(db, photo_ids: Sequence[int]) -> str | None:
+    """The place most of these photos were taken at: its city, else its region, else its country."""
+    from core.db.chunks import chunked, marks
+
+    tally: dict[str, int] = {}
+    for chunk in chunked([int(i) for i in photo_ids]):
+        for name, n in db.read(f"SELECT COALESCE(city, region, country), COUNT(*) FROM photo_places "
+                               f"WHERE photo_id IN ({marks(chunk)}) AND country IS NOT NULL GROUP BY 1", chunk):
+            tally[name] = tally.get(name, 0) + n
+    return max(sorted(tally), key=tally.get) if tally else None
+
+
 def counts(db) -> list[PlaceCount]:
     """Photos per city, with their region and country, by country, then region, then city."""
     return [PlaceCount(*r) for r in db.read(
@@ -80,6 +92,9 @@ def matches(db, name: str) -> list[Match]:
     A city and a region of one name in one country ("Lisbon", a city and its
     district) are one match: the region's photos, which include the city's.
     """
+    if "," in name:   # "Valencia, Spain": the place of that name in that country
+        place, _, country = name.rpartition(",")
+        return [m for m in matches(db, place) if (m.country or m.name) and fold(m.country or m.name) == fold(country)]
     key = fold(name)
     out: list[Match] = []
     for level in ("country", "region", "city"):

@@ -34,6 +34,7 @@ class Event:
     longitude: float | None
     tags: tuple[str, ...]
     people: tuple[str, ...] = ()     # named people in its photos, most photos first
+    place: str | None = None         # where most of its photos were taken (core/places)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -69,10 +70,11 @@ class _Shot:
 
 
 def find_events(photos, db, model: str | None, cache=None,
-                people_in: Callable[[list[int]], tuple[str, ...]] | None = None) -> list[Event]:
+                people_in: Callable[[list[int]], tuple[str, ...]] | None = None,
+                place_of: Callable[[list[int]], str | None] | None = None) -> list[Event]:
     """Events from the dated photos (`photos`: core/db's photo reader). With a model, content
     (`cache`: the tagging VectorCache) helps decide where an event ends; `db` gives the tags
-    that name it, `people_in(ids)` the people who were there."""
+    that name it, `people_in(ids)` the people who were there, `place_of(ids)` where."""
     vectors: dict[int, np.ndarray] = {}
     unrelated = None
     if model and cache is not None:
@@ -101,18 +103,19 @@ def find_events(photos, db, model: str | None, cache=None,
                 groups[-1].append(shot)
                 continue
         groups.append([shot])
-    return [_describe(db, g, people_in) for g in groups if len(g) >= MIN_PHOTOS]
+    return [_describe(db, g, people_in, place_of) for g in groups if len(g) >= MIN_PHOTOS]
 
 
-def _describe(db, group: list[_Shot], people_in) -> Event:
+def _describe(db, group: list[_Shot], people_in, place_of) -> Event:
     ids = [s.id for s in group]
     located = [s.place for s in group if s.place]
     counts = Counter(photo_tags.names_in(db, ids))
     tags = tuple(name for name, n in counts.most_common(3) if n >= max(2, len(ids) // 4))
     people = people_in(ids) if people_in else ()
     start, end = group[0].when, group[-1].when
-    name = date_range(start, end) + (" · " + ", ".join(tags) if tags else "") + \
+    place = place_of(ids) if place_of else None
+    name = (f"{place} · " if place else "") + date_range(start, end) + (" · " + ", ".join(tags) if tags else "") + \
         (" · with " + ", ".join(people[:4]) if people else "")
     lat = float(np.mean([p[0] for p in located])) if located else None
     lon = float(np.mean([p[1] for p in located])) if located else None
-    return Event(name, start.isoformat(), end.isoformat(), tuple(ids), lat, lon, tags, people)
+    return Event(name, start.isoformat(), end.isoformat(), tuple(ids), lat, lon, tags, people, place)

@@ -41,6 +41,7 @@ class Sources:
     index: Callable[[], object]                    # its VectorIndex (duplicates' neighbours)
     person_photos: Callable[[str], set[int]]       # ids of the photos a person (name or #id) is in
     people_in: Callable[[list[int]], tuple[str, ...]]   # names of the people in these photos
+    place_of: Callable[[list[int]], str | None]         # where most of these photos were taken
 
 
 class Organizer:
@@ -133,4 +134,5 @@ class Organizer:
             name = self._sources.model_name()
         except PhotosiftError:
             name = None
-        return events.find_events(self._photos, self.db, name, self.vectors, self._sources.people_in)
+        return events.find_events(self._photos, self.db, name, self.vectors, self._sources.people_in,
+                                  self._sources.place_of)

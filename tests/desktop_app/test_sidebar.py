@@ -3,6 +3,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 
 from core.changes import PHOTOS, TAGS
+from desktop_app.grid.model import PathRole
 from desktop_app.mainwindow import MainWindow
 from desktop_app.sidebar import KeyRole, muted, view_of
 from tests.desktop_app.helpers import open_window
@@ -122,4 +123,31 @@ def test_a_refill_during_indexing_keeps_the_sidebar_where_the_user_scrolled(qtbo
     qtbot.waitUntil(lambda: len(fills) == 1, timeout=10000)
     assert panel.section("tags").isExpanded()
     assert bar.value() == kept
+    win.close()
+
+
+def test_places_list_countries_with_their_cities_and_show_a_place(qtbot, library, tmp_path):
+    from tests.core.places.helpers import gps_photo
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    zurich = {gps_photo(photos / f"z{i}.jpg", 47.3769, 8.5417, seed=i) for i in range(2)}
+    gps_photo(photos / "h.jpg", 60.1699, 24.9384, seed=5)
+    library.settings.set("faces", False)
+    library.add_root(photos)
+    library.scan()
+    win = MainWindow(library, watch=False)
+    qtbot.addWidget(win)
+    win.show()
+    panel = win.sidebar_panel
+    qtbot.waitUntil(lambda: panel.section("places") is not None and panel.section("places").childCount() == 3,
+                    timeout=10000)
+    places = panel.section("places")
+    countries = [(places.child(i).text(0), places.child(i).text(1)) for i in range(1, places.childCount())]
+    assert countries == [("Switzerland", "2"), ("Finland", "1")]
+    city = places.child(1).child(0)
+    assert (city.text(0), view_of(city)) == ("Zürich", ("place", "Zürich, Switzerland"))
+    panel.tree.setCurrentItem(city)
+    qtbot.waitUntil(lambda: win.view == ("place", "Zürich, Switzerland") and win.model.rowCount() == 2, timeout=10000)
+    assert {win.model.index(r).data(PathRole) for r in range(2)} == zurich
     win.close()

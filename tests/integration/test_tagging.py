@@ -191,7 +191,7 @@ def test_events_are_recovered_from_exif_dates_and_places(library, tmp_path):
     found = sorted(sorted(truth[paths[i]] for i in e.photo_ids) for e in events)
     assert found == sorted(sorted([name] * count) for name, (_, count, _) in planned.items())
     wedding = next(e for e in events if truth[paths[e.photo_ids[0]]] == "wedding")
-    assert wedding.name.startswith("10 Jul 2021")
+    assert wedding.name.startswith("Paris · 10 Jul 2021")      # named by where it happened, then when
     assert wedding.latitude == pytest.approx(48.85, abs=0.05)
 
 
