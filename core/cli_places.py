@@ -41,6 +41,16 @@ def cmd_places(args, lib) -> int:
                 for city in region["cities"]:
                     print(f"{city['photos']:7d}      {city['city']}")
         return 0
+    if args.action == "trips":
+        trips = places.trips(lib.photos.dated(), lib.settings.get("home"))
+        if args.json:
+            print_json([t.to_json() for t in trips])
+            return 0
+        if not trips:
+            print("no trips: no run of days with photos far from home (set `photosift config home CITY`)")
+        for t in trips:
+            print(f"{len(t.photo_ids):5d}  {t.name}" + (f"  ({', '.join(t.places[:6])})" if t.places else ""))
+        return 0
     matches = places.matches(args.place)
     ids = frozenset().union(*(m.photo_ids for m in matches))
     rows = lib.photos.timeline(PhotoFilter(among=ids))[:args.top]
@@ -64,4 +74,5 @@ def add_parsers(sub) -> None:
     s = t.add_parser("show", help="a place's photos, newest first")
     s.add_argument("place", help="a city, region or country (case and accents do not matter)")
     s.add_argument("--top", type=int, default=1000, metavar="N")
+    t.add_parser("trips", help="runs of days far from home, named by where they went")
     p.set_defaults(organize=cmd_places)

@@ -81,6 +81,8 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("auto_tag", bool, True, "Tag new photos from the vocabulary as they are indexed."),
     Setting("faces", bool, True, "Find faces in new photos after indexing and group them into people. Face data "
             "stays in the library; `photosift people forget` deletes all of it."),
+    Setting("home", str, "", "Where you live, for trips: a city, region or country in the library "
+            "(`photosift places list`); empty: where most of your photos were taken."),
     Setting("exact_search_limit", int, 100_000, "Libraries up to this many photos are searched by scoring every "
             "photo (exact; about 6 ms per 100k photos on 2 cores). Larger ones first scan a 256-d summary of the "
             "vectors for candidates, built in the background, and score those exactly. Read at start-up.", minimum=1),

@@ -99,7 +99,7 @@ def test_the_gui_and_the_cli_hold_no_sql():
 # The parts of core, lowest first; a part imports only from its own layer or below.
 LAYERS = [
     {"core/types.py", "core/errors.py", "core/paths.py", "core/logs.py", "core/output.py", "core/changes.py",
-     "core/scoring.py", "core/settings.py", "core/progress.py", "resources"},
+     "core/scoring.py", "core/settings.py", "core/progress.py", "core/dates.py", "resources"},
     {"core/db", "core/imaging", "core/index", "core/embedding"},
     {"core/scanning", "core/pipeline", "core/search"},
     {"core/people", "core/tagging", "core/places"},

@@ -40,6 +40,13 @@ class Places:
         """Where most of these photos were taken (a city, else a region or country): events are named by it."""
         return store.main_place(self._db, photo_ids)
 
+    def trips(self, dated, home: str | None = None):
+        """Trips away from home (core/places/trips.py) among these dated photos (core/db/photos.EventRow)."""
+        from core.places.trips import find_trips
+
+        self.name_unnamed()
+        return find_trips(dated, store.named(self._db), home or None)
+
     def known_counts(self) -> list[store.PlaceCount]:
         """Photos per place as stored now, naming nothing (for the sidebar, on a reader thread)."""
         return store.counts(self._db)

@@ -78,6 +78,13 @@ def main_place(db, photo_ids: Sequence[int]) -> str | None:
     return max(sorted(tally), key=tally.get) if tally else None
 
 
+def named(db) -> dict[int, Place]:
+    """Every named photo's place, by photo id (trips walk the whole library's)."""
+    return {r[0]: Place(*r[1:]) for r in db.read(
+        "SELECT photo_id, city, region, country, country_code, distance_km FROM photo_places "
+        "WHERE country IS NOT NULL")}
+
+
 def counts(db) -> list[PlaceCount]:
     """Photos per city, with their region and country, by country, then region, then city."""
     return [PlaceCount(*r) for r in db.read(

@@ -16,6 +16,7 @@ from typing import Callable
 
 import numpy as np
 
+from core.dates import date_range
 from core.tagging import photo_tags
 
 GAP_HOURS = 8.0
@@ -44,16 +45,6 @@ def _km(a, b) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def date_range(start: dt.datetime, end: dt.datetime) -> str:
-    if start.date() == end.date():
-        return start.strftime("%-d %b %Y")
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.strftime('%-d %b %Y')}"
-    if start.year == end.year:
-        return f"{start.strftime('%-d %b')} – {end.strftime('%-d %b %Y')}"
-    return f"{start.strftime('%-d %b %Y')} – {end.strftime('%-d %b %Y')}"
 
 
 @dataclass(frozen=True)
