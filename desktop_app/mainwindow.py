@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QMa
 
 from core.changes import ALBUMS, FOLDERS, SETTINGS, TAGS, Changes
 from core.errors import PhotosiftError
-from desktop_app import menus, people, preferences, views
+from desktop_app import menus, people, views, window_state
 from desktop_app.bridge import IndexingBridge
 from desktop_app.faces_panel import FacesPanel
 from desktop_app.grid.delegate import ThumbnailDelegate
@@ -19,6 +19,7 @@ from desktop_app.grid.model import PathRole, PhotoGridModel
 from desktop_app.grid.place import PlaceKeeper
 from desktop_app.grid.view import PhotoGridView
 from desktop_app.indexing_status import IndexingStatus
+from desktop_app.map_view import MapView
 from desktop_app.results import ResultHeader, StatePage, banner_for, state_for
 from desktop_app.roots import add_root
 from desktop_app.sidebar import Sidebar
@@ -68,6 +69,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(people.with_faces_above(self.faces, self.grid))
         self.stack.addWidget(self.state_page)
+        self.map = MapView()
+        self.map.chosen.connect(lambda cluster: self.show_view("area", tuple(cluster.photo_ids.tolist())))
+        self.stack.addWidget(self.map)
         splitter = QSplitter()
         splitter.addWidget(self.sidebar_panel)
         results = QWidget()
@@ -186,6 +190,8 @@ class MainWindow(QMainWindow):
             "recent": lambda: views.all_photos(lib, recent=True, filters=filters),
             "places": lambda: views.places(lib, filters=filters),
             "place": lambda: views.place(lib, arg, filters=filters),
+            "map": lambda: views.world_map(lib, filters=filters),
+            "area": lambda: views.area(lib, arg, filters=filters),
             "folder": lambda: views.all_photos(lib, filters=replace(filters, folder=arg),
                                                title=os.path.basename(arg.rstrip(os.sep)) or arg),
             "search": lambda: views.search(lib, arg, filters=filters),
@@ -199,6 +205,11 @@ class MainWindow(QMainWindow):
 
         def done(listing):
             if generation != self._generation:   # a newer query superseded this one
+                return
+            if isinstance(listing, views.MapListing):
+                self.map.set_photos(listing.photos)
+                self.header.show_title(listing.title)
+                self.stack.setCurrentWidget(self.map)
                 return
             self.grid.set_sections(listing.sections)
             if refresh:
@@ -225,6 +236,8 @@ class MainWindow(QMainWindow):
 
     def _show_state(self) -> None:
         """The header line, the offline banner, and the state page when there is nothing to show."""
+        if self._view.kind == "map":   # the map page stays up; the grid's states are not its
+            return
         listing, folders = self.listing, self._sidebar_data.get("folders", ())
         rows = len(listing.rows) if listing else 0
         self.header.show_title(listing.title if listing else "")
@@ -459,22 +472,10 @@ class MainWindow(QMainWindow):
 
     def restore_state(self) -> None:
         """Window geometry, zoom, the sidebar's open sections and the view: state, apart from preferences."""
-        state = preferences.store()
-        geometry = state.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        zoom = state.value("window/zoom")
-        if zoom is not None:
-            self.zoom.setValue(int(zoom))
-        view = self.sidebar_panel.restore(state)
-        if view is not None and tuple(view) != tuple(self._view):
-            self.show_view(*view)
+        window_state.restore(self)
 
     def save_state(self) -> None:
-        state = preferences.store()
-        state.setValue("window/geometry", self.saveGeometry())
-        state.setValue("window/zoom", self.zoom.value())
-        self.sidebar_panel.save(state, self._view)
+        window_state.save(self)
 
     def shutdown(self) -> bool:
         """Stop background work; safe to call twice (close, then quit).

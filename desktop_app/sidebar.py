@@ -96,6 +96,7 @@ class Sidebar(QWidget):
             places = self._section("places")
             self._entry(places, "Photos with a location", ("places", None), counts["located"],
                         "map-pin", "Photos whose EXIF holds GPS coordinates")
+            self._entry(places, "Map", ("map", None), None, "map-pin", "A world map of your photos (offline)")
             for country, count, cities in data.get("places", []):
                 entry = self._entry(places, country, ("place", country), count, None, f"Photos taken in {country}")
                 entry.setData(0, KeyRole, f"places/{country}")

@@ -144,6 +144,30 @@ def sidebar(lib, with_model: bool = True) -> dict:
     return data
 
 
+@dataclass(frozen=True)
+class MapListing:
+    """What the map shows: the geotagged photos, clustered by core/places/clusters.py."""
+    photos: object               # PhotoMap
+    title: str
+
+
+def world_map(lib, filters=None) -> MapListing:
+    from desktop_app.map_view import photo_map
+
+    rows = lib.photos.located(_filter(lib, filters))
+    return MapListing(photo_map(rows), f"Map · {_count(len(rows))}")
+
+
+def area(lib, photo_ids: tuple[int, ...], filters=None) -> Listing:
+    """The photos of a bubble clicked on the map, newest first."""
+    where = _filter(lib, filters)
+    ids = frozenset(photo_ids)
+    rows = lib.photos.timeline(dataclasses.replace(where, among=ids if where.among is None else where.among & ids))
+    near = lib.places.main_place(photo_ids)
+    return Listing(rows, by_date([r.date for r in rows]), f"On the map{f' near {near}' if near else ''} · "
+                                                          f"{_count(len(rows))}")
+
+
 def _place_tree(lib) -> list[tuple[str, int, list[tuple[str, int]]]]:
     """(country, photos, [(city, photos)]) by photos, for the sidebar: what is stored, nothing named here."""
     countries: dict[str, list] = {}

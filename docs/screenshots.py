@@ -8,7 +8,9 @@ so a search has real matches and a real cutoff), indexes it with the tiny
 model from tests/data, and photographs the window: browsing by date, a
 search with its header and cutoff divider, the sidebar with sections open
 and closed, the empty library, and indexing in progress. `--only people`
-makes the README's two People screenshots from ../shared/faces (needs dlib).
+makes the README's two People screenshots from ../shared/faces (needs dlib);
+`--only places` the map and a place's page, from the photos geotagged at a
+few cities.
 """
 from __future__ import annotations
 
@@ -115,7 +117,7 @@ def main() -> None:
     parser.add_argument("--photos", default=str(REPO.parent / "shared" / "photos"))
     parser.add_argument("--work", default="/tmp/photosift-screens")
     parser.add_argument("--out", default=str(REPO / "docs" / "screens"))
-    parser.add_argument("--only", choices=("all", "indexing", "people"), default="all")
+    parser.add_argument("--only", choices=("all", "indexing", "people", "places"), default="all")
     parser.add_argument("--faces", default=str(REPO.parent / "shared" / "faces"),
                         help="for --only people: the public-domain portraits of ../shared/faces")
     args = parser.parse_args()
@@ -123,6 +125,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     if args.only == "people":
         build_people(pathlib.Path(args.faces), work / "people")
+    if args.only == "places":
+        build_places(pathlib.Path(args.photos), work / "places")
     if args.only == "all":
         shutil.rmtree(work, ignore_errors=True)
         build_photos(pathlib.Path(args.photos), work / "photos")
@@ -136,6 +140,9 @@ def main() -> None:
     camera = Camera(app, out)
     if args.only == "people":
         shoot_people(camera, work / "people", REPO / "docs")
+        return
+    if args.only == "places":
+        shoot_places(camera, work / "places", REPO / "docs")
         return
     for theme in ("light", "dark"):
         themes.apply(theme)
@@ -246,6 +253,59 @@ def shoot_people(camera, base: pathlib.Path, docs: pathlib.Path) -> None:
     win.sidebar_panel.tree.setCurrentItem(win.sidebar_panel.entries("person")["Barack Obama"])
     camera.wait(lambda: win.view.kind == "person" and win.faces.count() > 0 and thumbnails_loaded(win))
     win.grab().toImage().save(str(docs / "screenshot-person.jpg"), "JPEG", 85)
+    win.close()
+    win.shutdown()
+    lib.close()
+
+
+CITIES = {"Helsinki": (60.1699, 24.9384, 14), "Lisbon": (38.7223, -9.1393, 8), "Zürich": (47.3769, 8.5417, 6),
+          "Arezzo": (43.4633, 11.8797, 5), "Tokyo": (35.6895, 139.6917, 5), "New York": (40.7128, -74.006, 4),
+          "Reykjavík": (64.1466, -21.9426, 3), "Cape Town": (-33.9249, 18.4241, 3)}
+
+
+def build_places(source: pathlib.Path, base: pathlib.Path) -> None:
+    """Crops of the source photos, geotagged around a few cities and dated a trip apart."""
+    shutil.rmtree(base, ignore_errors=True)
+    photos = base / "photos"
+    photos.mkdir(parents=True)
+    rng = random.Random(11)
+    sources = sorted(p for p in source.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    day = dt.datetime(2025, 6, 1, 10)
+
+    def dms(v):
+        v = abs(v)
+        return float(int(v)), float(int((v % 1) * 60)), round(((v % 1) * 60 % 1) * 60, 3)
+
+    for city, (lat, lon, count) in CITIES.items():
+        for k in range(count):
+            img = ImageOps.exif_transpose(Image.open(rng.choice(sources))).convert("RGB")
+            img.thumbnail((1200, 1200))
+            exif = Image.Exif()
+            exif.get_ifd(0x8769)[0x9003] = (day + dt.timedelta(hours=5 * k)).strftime("%Y:%m:%d %H:%M:%S")
+            la, lo = lat + rng.gauss(0, 0.01), lon + rng.gauss(0, 0.02)
+            exif.get_ifd(0x8825).update({1: "N" if la >= 0 else "S", 2: dms(la), 3: "E" if lo >= 0 else "W",
+                                         4: dms(lo)})
+            img.save(photos / f"{city.replace(' ', '-')}-{k:02d}.jpg", quality=88, exif=exif)
+        day -= dt.timedelta(days=rng.randrange(30, 120))
+    make_library(base / "library", photos).close()
+
+
+def shoot_places(camera, base: pathlib.Path, docs: pathlib.Path) -> None:
+    """The map of the library, then a place's page: docs/screenshot-map.jpg and screenshot-place.jpg."""
+    from core.library import Library
+    from desktop_app.mainwindow import MainWindow
+
+    lib = Library(base / "library")
+    win = MainWindow(lib, watch=False)
+    win.resize(1280, 800)
+    win.show()
+    camera.wait(lambda: win.sidebar_panel.section("places") is not None)
+    win.show_view("map")
+    camera.wait(lambda: win.stack.currentWidget() is win.map and len(win.map.photos) > 0)
+    win.grab().toImage().save(str(docs / "screenshot-map.jpg"), "JPEG", 85)
+    win.show_view("place", "Lisbon, Portugal")
+    camera.wait(lambda: win.view.kind == "place" and win.model.rowCount() > 0 and thumbnails_loaded(win))
+    win.grab().toImage().save(str(docs / "screenshot-place.jpg"), "JPEG", 85)
     win.close()
     win.shutdown()
     lib.close()

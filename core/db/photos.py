@@ -232,6 +232,13 @@ class Photos:
                 for rid, path, online, last in self._db.read(
                     "SELECT id, path, online, last_scan_at FROM roots ORDER BY path")]
 
+    def located(self, where: PhotoFilter = PhotoFilter()) -> list[tuple[int, float, float]]:
+        """(id, latitude, longitude) of the geotagged indexed photos the filter lets through (the map)."""
+        clauses, params = where.where()
+        rows = self._db.read("SELECT p.id, p.latitude, p.longitude FROM photos p WHERE " + " AND ".join(clauses)
+                             + " AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL", params)
+        return rows if where.among is None else [r for r in rows if r[0] in where.among]
+
     def reachable_files(self) -> list[tuple[int, str]]:
         """(id, file system path) of the indexed photos on roots that are online."""
         return [(pid, fs_path(path, raw)) for pid, path, raw in self._db.read(

@@ -140,14 +140,26 @@ def test_places_list_countries_with_their_cities_and_show_a_place(qtbot, library
     qtbot.addWidget(win)
     win.show()
     panel = win.sidebar_panel
-    qtbot.waitUntil(lambda: panel.section("places") is not None and panel.section("places").childCount() == 3,
+    qtbot.waitUntil(lambda: panel.section("places") is not None and panel.section("places").childCount() == 4,
                     timeout=10000)
     places = panel.section("places")
-    countries = [(places.child(i).text(0), places.child(i).text(1)) for i in range(1, places.childCount())]
+    countries = [(places.child(i).text(0), places.child(i).text(1)) for i in range(2, places.childCount())]
     assert countries == [("Switzerland", "2"), ("Finland", "1")]
-    city = places.child(1).child(0)
+    city = places.child(2).child(0)
     assert (city.text(0), view_of(city)) == ("Zürich", ("place", "Zürich, Switzerland"))
     panel.tree.setCurrentItem(city)
     qtbot.waitUntil(lambda: win.view == ("place", "Zürich, Switzerland") and win.model.rowCount() == 2, timeout=10000)
     assert {win.model.index(r).data(PathRole) for r in range(2)} == zurich
+    # The map: every geotagged photo in its bubbles; a bubble's photos come up in the grid.
+    map_entry = next(places.child(i) for i in range(places.childCount()) if places.child(i).text(0) == "Map")
+    panel.tree.setCurrentItem(map_entry)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.map and len(win.map.photos) == 3, timeout=10000)
+    win.map.grab()
+    zurich_bubble = next(win.map.photos.level(win.map.zoom).cluster(i) for i, *_ in win.map.drawn
+                         if win.map.photos.level(win.map.zoom).counts[i] == 2)
+    win.map.chosen.emit(zurich_bubble)
+    qtbot.waitUntil(lambda: win.view.kind == "area" and win.model.rowCount() == 2 and win.stack.currentIndex() == 0,
+                    timeout=10000)
+    assert {win.model.index(r).data(PathRole) for r in range(2)} == zurich
+    assert win.header.title.text().startswith("On the map near Zürich")
     win.close()

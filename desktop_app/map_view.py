@@ -1,0 +1,231 @@
+"""A world map that needs no internet: Natural Earth outlines and photo clusters, drawn by Qt.
+
+The outlines come from resources/map (core/places/world.py) and are one
+QPainterPath on Web Mercator's unit square, drawn through a transform. The
+photos' clusters come from core/places/clusters.py per zoom level; a frame
+draws only the clusters in view. Drag to pan, wheel or +/- to zoom, click a
+bubble to see its photos. No tile server, no network call.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QWidget
+
+from core.places.clusters import MAX_ZOOM, PhotoMap, project, world_px
+
+WATER, LAND, BORDER, BUBBLE = QColor("#dde8f0"), QColor("#f6f4ee"), QColor("#b9b4a8"), QColor("#2f6fb3")
+
+
+COARSE_BELOW = 5.0     # zoom under which outlines are drawn from every 6th point (no visible loss)
+
+
+def _land(step: int = 1) -> list[tuple[QRectF, QPainterPath]]:
+    """Each country's rings (every `step`th point) as a path on the unit square, with its bounds,
+    so a frame draws only the countries it shows."""
+    from core.places.world import countries
+
+    out = []
+    for country in countries():
+        path = QPainterPath()
+        path.setFillRule(Qt.FillRule.OddEvenFill)
+        for ring in country.rings:
+            if len(ring) > 4 * step:
+                ring = np.vstack([ring[::step], ring[-1:]])
+            # A ring that crosses the antimeridian jumps from one edge to the other: it is drawn as
+            # its pieces on each side, not joined by a line across the whole world.
+            jumps = np.flatnonzero(np.abs(np.diff(ring[:, 0])) > 180) + 1
+            for piece in np.split(ring, jumps):
+                if len(piece) < 2:
+                    continue
+                x, y = project(piece[:, 1], piece[:, 0])
+                path.moveTo(x[0], y[0])
+                for px, py in zip(x[1:].tolist(), y[1:].tolist()):
+                    path.lineTo(px, py)
+                path.closeSubpath()
+        out.append((path.boundingRect(), path))
+    return out
+
+
+def _labels() -> list[tuple[str, float, float]]:
+    from core.places.world import countries
+
+    out = []
+    for country in countries():
+        x, y = project(country.label_at[1], country.label_at[0])
+        out.append((country.name, float(x), float(y)))
+    return out
+
+
+class MapView(QWidget):
+    chosen = Signal(object)      # core.places.clusters.Cluster: a bubble was clicked
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMouseTracking(False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(200, 150)
+        self.photos = PhotoMap([], [], [])
+        self.zoom = 1.0
+        self.centre = QPointF(0.5, 0.5)     # on the unit square
+        self._land, self._coarse, self._labels = _land(), _land(6), _labels()
+        self._backdrop: tuple | None = None   # (zoom, size, world rect, image): outlines drawn once, panned
+        self._press: QPointF | None = None
+        self._dragged = False
+        self._fit_pending = False
+        self.drawn: list = []               # (cluster index, screen x, y, radius) of the last frame: hits, tests
+
+    # -- state -----------------------------------------------------------
+    def set_photos(self, photos: PhotoMap) -> None:
+        """Show these photos; the view moves to fit them at its next frame (when it has its size)."""
+        self.photos = photos
+        self._fit_pending = bool(len(photos))
+        self.update()
+
+    def _fit(self) -> None:
+        photos = self.photos
+        left, right = float(photos.x.min()), float(photos.x.max())
+        top, bottom = float(photos.y.min()), float(photos.y.max())
+        self.centre = QPointF((left + right) / 2, (top + bottom) / 2)
+        fit = min(self.width(), self.height()) * 0.7 / 256 / max(right - left, bottom - top, 1e-6)
+        self.zoom = max(0.0, min(MAX_ZOOM - 2.0, math.log2(max(fit, 1e-9))))
+        self._fit_pending = False
+
+    def scale(self) -> float:
+        return world_px(self.zoom)
+
+    def to_screen(self, x: float, y: float) -> QPointF:
+        s = self.scale()
+        return QPointF((x - self.centre.x()) * s + self.width() / 2, (y - self.centre.y()) * s + self.height() / 2)
+
+    def to_world(self, point: QPointF) -> QPointF:
+        s = self.scale()
+        return QPointF((point.x() - self.width() / 2) / s + self.centre.x(),
+                       (point.y() - self.height() / 2) / s + self.centre.y())
+
+    def zoom_by(self, steps: float, around: QPointF | None = None) -> None:
+        around = around if around is not None else QPointF(self.width() / 2, self.height() / 2)
+        before = self.to_world(around)
+        self.zoom = max(0.0, min(float(MAX_ZOOM), self.zoom + steps))
+        after = self.to_world(around)
+        self.centre += before - after     # the point under the cursor stays there
+        self.update()
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        s = self.scale()
+        self.centre = QPointF(self.centre.x() - dx / s, min(1.0, max(0.0, self.centre.y() - dy / s)))
+        self.update()
+
+    # -- drawing ---------------------------------------------------------
+    def paintEvent(self, _event) -> None:
+        if self._fit_pending and self.width() > 0 and self.height() > 0:
+            self._fit()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        top_left, bottom_right = self.to_world(QPointF(0, 0)), self.to_world(QPointF(self.width(), self.height()))
+        zoom, rect, image = self._backdrop_for(top_left, bottom_right)
+        at = self.to_screen(rect.left(), rect.top())
+        painter.drawImage(at, image)
+        if self.zoom >= 2.5:
+            painter.setPen(QColor("#6b675e"))
+            painter.setFont(QFont(self.font().family(), 8))
+            for name, x, y in self._labels:
+                if top_left.x() <= x <= bottom_right.x() and top_left.y() <= y <= bottom_right.y():
+                    at = self.to_screen(x, y)
+                    painter.drawText(QRectF(at.x() - 60, at.y() - 8, 120, 16), Qt.AlignmentFlag.AlignCenter, name)
+        self._draw_clusters(painter, top_left, bottom_right)
+
+    def _backdrop_for(self, top_left: QPointF, bottom_right: QPointF):
+        """The outlines as an image a viewport larger than the view on each side: a pan only moves it,
+        until the view leaves it; a zoom draws it again (from fewer points when zoomed out)."""
+        cached = self._backdrop
+        if cached is not None and cached[0] == self.zoom and cached[1] == self.size() and \
+                cached[2].contains(QRectF(top_left, bottom_right)):
+            return cached[0], cached[2], cached[3]
+        span_x, span_y = bottom_right.x() - top_left.x(), bottom_right.y() - top_left.y()
+        rect = QRectF(top_left.x() - span_x / 2, top_left.y() - span_y / 2, span_x * 2, span_y * 2)
+        s = self.scale()
+        image = QImage(max(1, round(rect.width() * s)), max(1, round(rect.height() * s)),
+                       QImage.Format.Format_RGB32)
+        image.fill(WATER)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setTransform(QTransform(s, 0, 0, s, -rect.left() * s, -rect.top() * s))
+        pen = QPen(BORDER, 0.8)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(LAND)
+        for bounds, path in self._coarse if self.zoom < COARSE_BELOW else self._land:
+            if bounds.intersects(rect):
+                painter.drawPath(path)
+        painter.end()
+        self._backdrop = (self.zoom, self.size(), rect, image)
+        return self.zoom, rect, image
+
+    def _draw_clusters(self, painter: QPainter, top_left: QPointF, bottom_right: QPointF) -> None:
+        level = self.photos.level(self.zoom)
+        margin = 40 / self.scale()
+        shown = level.within(top_left.x() - margin, top_left.y() - margin, bottom_right.x() + margin,
+                             bottom_right.y() + margin)
+        self.drawn = []
+        painter.setFont(QFont(self.font().family(), 9, QFont.Weight.Bold))
+        for i in shown.tolist():
+            count = int(level.counts[i])
+            at = self.to_screen(float(level.x[i]), float(level.y[i]))
+            radius = 9 + 4 * math.log10(count) if count > 1 else 6
+            painter.setPen(QPen(QColor("white"), 2))
+            painter.setBrush(BUBBLE)
+            painter.drawEllipse(at, radius, radius)
+            if count > 1:
+                painter.setPen(QColor("white"))
+                painter.drawText(QRectF(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius),
+                                 Qt.AlignmentFlag.AlignCenter, f"{count:,}" if count < 10000 else f"{count // 1000}k")
+            self.drawn.append((i, at.x(), at.y(), radius))
+
+    # -- input -----------------------------------------------------------
+    def cluster_at(self, point: QPointF):
+        """The bubble under a point of the widget, as drawn last, or None."""
+        hits = [(math.hypot(point.x() - x, point.y() - y), i) for i, x, y, r in self.drawn
+                if math.hypot(point.x() - x, point.y() - y) <= r + 2]
+        return self.photos.level(self.zoom).cluster(min(hits)[1]) if hits else None
+
+    def mousePressEvent(self, event) -> None:
+        self._press, self._dragged = event.position(), False
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._press is None:
+            return
+        delta = event.position() - self._press
+        if self._dragged or abs(delta.x()) + abs(delta.y()) > 4:
+            self._dragged = True
+            self._press = event.position()
+            self.pan_by(delta.x(), delta.y())
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._press is not None and not self._dragged:
+            cluster = self.cluster_at(event.position())
+            if cluster is not None:
+                self.chosen.emit(cluster)
+        self._press = None
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        self.zoom_by(1, event.position())
+
+    def wheelEvent(self, event) -> None:
+        self.zoom_by(event.angleDelta().y() / 480, event.position())
+
+    def keyPressEvent(self, event) -> None:
+        steps = {Qt.Key.Key_Plus: 1, Qt.Key.Key_Equal: 1, Qt.Key.Key_Minus: -1}.get(event.key())
+        if steps is None:
+            super().keyPressEvent(event)
+        else:
+            self.zoom_by(steps)
+
+
+def photo_map(rows) -> PhotoMap:
+    """A PhotoMap of (photo id, latitude, longitude) rows."""
+    data = np.array(rows, dtype=np.float64).reshape(-1, 3)
+    return PhotoMap(data[:, 0].astype(np.int64), data[:, 1], data[:, 2])
