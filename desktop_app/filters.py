@@ -1,8 +1,8 @@
-"""Date-range, folder and person filters, shown as removable chips beside the search bar.
+"""Date-range, folder, person and place filters, shown as removable chips beside the search bar.
 
 They narrow whatever the grid shows (all photos, a search) the same way the
-CLI's --after/--before/--folder/--person do: core applies them before the
-nearest-neighbour search.
+CLI's --after/--before/--folder/--person/--place do: core applies them
+before the nearest-neighbour search.
 """
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ class Filters:
     before: str | None = None    # ISO date, inclusive (core widens a bare date to its whole day)
     folder: str | None = None
     person: str | None = None    # a named person
+    place: str | None = None     # a city, region or country ("Zürich, Switzerland")
 
     def __bool__(self) -> bool:
-        return bool(self.after or self.before or self.folder or self.person)
+        return bool(self.after or self.before or self.folder or self.person or self.place)
 
 
 class DateRangeDialog(QDialog):
@@ -64,10 +65,12 @@ class FilterBar(QWidget):
         menu.addAction("Date Range…", self.choose_dates)
         menu.addAction("Folder…", self.choose_folder)
         menu.addAction("Person…", self.choose_person)
+        menu.addAction("Place…", self.choose_place)
         self.button.setMenu(menu)
         self._layout.addWidget(self.button)
         self._chips: list[QToolButton] = []
         self.people: list[str] = []   # named people, kept current by the window (from a background query)
+        self.places: list[str] = []   # countries and "City, Country", kept current by the window too
 
     def set_filters(self, filters: Filters) -> None:
         self.filters = filters
@@ -82,6 +85,8 @@ class FilterBar(QWidget):
                        replace(filters, folder=None), tooltip=filters.folder)
         if filters.person:
             self._chip(f"with {filters.person}", replace(filters, person=None))
+        if filters.place:
+            self._chip(f"in {filters.place}", replace(filters, place=None))
         self.changed.emit(filters)
 
     def _chip(self, text: str, without: Filters, tooltip: str = "") -> None:
@@ -106,6 +111,13 @@ class FilterBar(QWidget):
         folder = QFileDialog.getExistingDirectory(self, "Only photos in folder", self.filters.folder or "")
         if folder:
             self.set_filters(replace(self.filters, folder=folder))
+
+    def choose_place(self) -> None:
+        if not self.places:
+            return
+        name, ok = QInputDialog.getItem(self, "Only photos taken in", "Place:", self.places, 0, True)
+        if ok and name.strip():
+            self.set_filters(replace(self.filters, place=name.strip()))
 
     def choose_person(self) -> None:
         if not self.people:

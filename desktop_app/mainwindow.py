@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
             self._sidebar_data = data
             self.sidebar_panel.fill(data, self._view)
             self.filter_bar.people = [row["label"] for row in data.get("people", []) if row["named"]]
+            self.filter_bar.places = [name for country, _, cities in data.get("places", [])
+                                      for name in (country, *(f"{city}, {country}" for city, _ in cities))]
             self._manual_albums = [name for name, kind in data["albums"] if kind == "manual"]
             self._show_state()
 

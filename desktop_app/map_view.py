@@ -8,6 +8,7 @@ bubble to see its photos. No tile server, no network call.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -23,7 +24,8 @@ WATER, LAND, BORDER, BUBBLE = QColor("#dde8f0"), QColor("#f6f4ee"), QColor("#b9b
 COARSE_BELOW = 5.0     # zoom under which outlines are drawn from every 6th point (no visible loss)
 
 
-def _land(step: int = 1) -> list[tuple[QRectF, QPainterPath]]:
+@functools.cache
+def _land(step: int = 1) -> tuple[tuple[QRectF, QPainterPath], ...]:
     """Each country's rings (every `step`th point) as a path on the unit square, with its bounds,
     so a frame draws only the countries it shows."""
     from core.places.world import countries
@@ -47,17 +49,48 @@ def _land(step: int = 1) -> list[tuple[QRectF, QPainterPath]]:
                     path.lineTo(px, py)
                 path.closeSubpath()
         out.append((path.boundingRect(), path))
-    return out
+    return tuple(out)
 
 
-def _labels() -> list[tuple[str, float, float]]:
+@functools.cache
+def _labels() -> tuple[tuple[str, float, float], ...]:
     from core.places.world import countries
 
     out = []
     for country in countries():
         x, y = project(country.label_at[1], country.label_at[0])
         out.append((country.name, float(x), float(y)))
-    return out
+    return tuple(out)
+
+
+def _draw_land(painter: QPainter, rect: QRectF, scale: float, zoom: float) -> None:
+    """The outlines in this rectangle of the unit square, at this scale (pixels per unit)."""
+    painter.setTransform(QTransform(scale, 0, 0, scale, -rect.left() * scale, -rect.top() * scale))
+    pen = QPen(BORDER, 0.8)
+    pen.setCosmetic(True)
+    painter.setPen(pen)
+    painter.setBrush(LAND)
+    for bounds, path in _land(6) if zoom < COARSE_BELOW else _land():
+        if bounds.intersects(rect):
+            painter.drawPath(path)
+
+
+def inset(latitude: float, longitude: float, width: int = 260, height: int = 150, zoom: float = 5.0) -> QImage:
+    """A small map around a photo's position with a pin, for the viewer (safe off the GUI thread)."""
+    x, y = project(latitude, longitude)
+    s = world_px(zoom)
+    rect = QRectF(float(x) - width / 2 / s, float(y) - height / 2 / s, width / s, height / s)
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(WATER)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    _draw_land(painter, rect, s, zoom)
+    painter.resetTransform()
+    painter.setPen(QPen(QColor("white"), 2))
+    painter.setBrush(QColor("#d23c3c"))
+    painter.drawEllipse(QPointF(width / 2, height / 2), 6, 6)
+    painter.end()
+    return image
 
 
 class MapView(QWidget):
@@ -71,7 +104,7 @@ class MapView(QWidget):
         self.photos = PhotoMap([], [], [])
         self.zoom = 1.0
         self.centre = QPointF(0.5, 0.5)     # on the unit square
-        self._land, self._coarse, self._labels = _land(), _land(6), _labels()
+        self._labels = _labels()
         self._backdrop: tuple | None = None   # (zoom, size, world rect, image): outlines drawn once, panned
         self._press: QPointF | None = None
         self._dragged = False
@@ -153,14 +186,7 @@ class MapView(QWidget):
         image.fill(WATER)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setTransform(QTransform(s, 0, 0, s, -rect.left() * s, -rect.top() * s))
-        pen = QPen(BORDER, 0.8)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(LAND)
-        for bounds, path in self._coarse if self.zoom < COARSE_BELOW else self._land:
-            if bounds.intersects(rect):
-                painter.drawPath(path)
+        _draw_land(painter, rect, s, self.zoom)
         painter.end()
         self._backdrop = (self.zoom, self.size(), rect, image)
         return self.zoom, rect, image

@@ -59,6 +59,7 @@ class _Shown:
     faces: list = field(default_factory=list)
     place: object = None           # core.places.gazetteer.Place
     image: object = None           # QImage
+    inset: object = None           # QImage: the map around the photo's position
 
 
 class Viewer(QDialog):
@@ -87,6 +88,9 @@ class Viewer(QDialog):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.details)
+        self.inset = QLabel()             # where the photo was taken, on the offline map
+        self.inset.setVisible(False)
+        side_layout.addWidget(self.inset)
         side_layout.addWidget(QLabel("<b>Tags</b> (confidence)"))
         side_layout.addWidget(self.tags, 1)
         buttons = QHBoxLayout()
@@ -123,8 +127,13 @@ class Viewer(QDialog):
             photo = lib.photo(photo_id)
             if photo is None:
                 return _Shown(photo_id, None)
+            inset = None
+            if photo.latitude is not None:
+                from desktop_app.map_view import inset as map_inset
+
+                inset = map_inset(photo.latitude, photo.longitude)
             return _Shown(photo_id, photo, lib.organizer.tags_of(photo.path), lib.organizer.albums.containing(photo_id),
-                          lib.people.in_photo(photo_id), lib.places.of(photo_id), _read_image(lib, photo.path))
+                          lib.people.in_photo(photo_id), lib.places.of(photo_id), _read_image(lib, photo.path), inset)
 
         self.tasks.run(load, self._loaded)
 
@@ -137,6 +146,9 @@ class Viewer(QDialog):
         self.setWindowTitle(f"{os.path.basename(photo.path)} — Photosift")
         self.faces = faces
         names = sorted({name for _, name in faces if name})
+        self.inset.setVisible(shown.inset is not None)
+        if shown.inset is not None:
+            self.inset.setPixmap(QPixmap.fromImage(shown.inset))
         self.details.setText(_details(photo, shown.place)
                              + (f"<br><b>Albums:</b> {', '.join(html.escape(a) for a in albums)}" if albums else "")
                              + (f"<br><b>People:</b> {', '.join(html.escape(n) for n in names)}" if names else "")

@@ -54,7 +54,7 @@ def _filter(lib, filters) -> PhotoFilter:
     """The chips' filters (desktop_app/filters.py) as core's photo filter."""
     f = filters
     return lib.photo_filter(SearchQuery(after=f and f.after, before=f and f.before, folder=f and f.folder,
-                                        person=f and f.person))
+                                        person=f and f.person, place=f and f.place))
 
 
 def all_photos(lib, recent: bool = False, filters=None, title: str | None = None, located: bool = False) -> Listing:
@@ -68,7 +68,7 @@ def all_photos(lib, recent: bool = False, filters=None, title: str | None = None
 def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=None) -> Listing:
     f = filters
     hits = lib.search(SearchQuery(text=text, like=like, top=top, after=f and f.after, before=f and f.before,
-                                  folder=f and f.folder, person=f and f.person))
+                                  folder=f and f.folder, person=f and f.person, place=f and f.place))
     rows = lib.photos.grid_rows([(h.photo_id, h.path, h.score) for h in hits])
     likely = sum(h.likely for h in hits)
     verb = "matches" if likely == 1 else "match"

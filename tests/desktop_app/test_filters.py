@@ -1,3 +1,4 @@
+from core.changes import PHOTOS
 from desktop_app.filters import Filters
 from tests.desktop_app.helpers import open_window, shown_paths
 
@@ -31,6 +32,23 @@ def test_filters_apply_to_searches(qtbot, library, tmp_path):
     with win.library.db.transaction() as conn:
         conn.executemany("UPDATE photos SET taken_at = '2021-01-02T08:00:00' WHERE path = ?", [(p,) for p in some])
     win.filter_bar.set_filters(Filters(after="2021-01-01", before="2021-12-31"))
+    qtbot.keyClicks(win.search, "a star")
+    qtbot.waitUntil(lambda: win.view == ("search", "a star") and set(shown_paths(win)) == set(some), timeout=10000)
+    win.close()
+
+
+def test_a_place_chip_narrows_the_grid_and_a_search(qtbot, library, tmp_path):
+    win, truth = open_window(qtbot, library, tmp_path / "photos", per_combo=1)
+    some = sorted(truth)[:4]
+    with win.library.db.transaction() as conn:   # four photos taken in Zürich, the rest nowhere known
+        conn.executemany("UPDATE photos SET latitude = 47.3769, longitude = 8.5417 WHERE path = ?",
+                         [(p,) for p in some])
+    win.library.places.name_unnamed()
+    win.did_change(PHOTOS)
+    qtbot.waitUntil(lambda: "Zürich, Switzerland" in win.filter_bar.places, timeout=10000)
+    win.filter_bar.set_filters(Filters(place="Zürich, Switzerland"))
+    qtbot.waitUntil(lambda: set(shown_paths(win)) == set(some), timeout=10000)
+    assert win.filter_bar.chips() == ["in Zürich, Switzerland  ✕"]
     qtbot.keyClicks(win.search, "a star")
     qtbot.waitUntil(lambda: win.view == ("search", "a star") and set(shown_paths(win)) == set(some), timeout=10000)
     win.close()

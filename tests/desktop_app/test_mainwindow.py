@@ -6,7 +6,7 @@ import sys
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.grid.model import PathRole, ScoreRole
+from desktop_app.grid.model import PathRole, PhotoIdRole, ScoreRole
 from desktop_app.mainwindow import MainWindow
 from tests.conftest import DATA
 from tests.desktop_app.helpers import open_window
@@ -190,4 +190,20 @@ def test_viewer_lists_the_albums_a_photo_was_put_in(qtbot, window):
     qtbot.addWidget(viewer)
     qtbot.waitUntil(lambda: viewer.photo is not None, timeout=10000)
     assert "Keepers &amp; &lt;friends&gt;" in viewer.details.text()
+    viewer.close()
+
+
+def test_the_viewer_names_a_photos_place_and_shows_it_on_a_small_map(qtbot, window):
+    win, _truth = window
+    photo_id = win.model.index(0).data(PhotoIdRole)
+    win.library.db.write("UPDATE photos SET latitude = 60.1699, longitude = 24.9384 WHERE id = ?", (photo_id,))
+    win.library.places.name_unnamed()
+    viewer = win.open_viewer(win.model.index(0))
+    qtbot.addWidget(viewer)
+    qtbot.waitUntil(lambda: viewer.photo is not None and viewer.photo.id == photo_id, timeout=10000)
+    assert "Place:</b> Helsinki, Uusimaa, Finland" in viewer.details.text()
+    assert viewer.inset.isVisibleTo(viewer) and not viewer.inset.pixmap().isNull()
+    viewer.step(1)     # a photo without a position: no map
+    qtbot.waitUntil(lambda: viewer.photo is not None and viewer.photo.id != photo_id, timeout=10000)
+    assert not viewer.inset.isVisibleTo(viewer)
     viewer.close()
