@@ -28,6 +28,7 @@ from core.db.files import Skipped
 from core.db.photos import Photos, Roots
 from core.db.vectors import Vectors
 from core.embedding.models import ModelStore
+from core.embedding.towers import ImageTower, TextTower
 from core.errors import NoModel, PhotosiftError
 from core.imaging.thumbnails import ThumbnailCache
 from core.index.vector_index import VectorIndex
@@ -91,7 +92,7 @@ class Library:
                 model_name=self.serving_model_name,
                 text_vector=lambda text: self.text_vector(self.serving_model_name(), text),
                 image_vector=lambda path: self.image_vector(self.serving_model_name(), path),
-                text_encoder=lambda: _TextTower(self.model(self.serving_model_name()), self._text_lock),
+                text_encoder=lambda: TextTower(self.model(self.serving_model_name()), self._text_lock),
                 index=lambda: self.index(self.serving_model_name()),
                 person_photos=lambda person: self.people.photo_ids(person),
                 people_in=lambda ids: self.people.named_in(ids),
@@ -328,7 +329,7 @@ class Library:
         model.load_image_tower()
         self.index(model_name)   # loaded (and reconciled) before the writer changes it
         pipeline = IndexingPipeline(
-            self.db, _ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
+            self.db, ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
             self.decode_pool(model_name), batch_size=self.settings.get("batch_size") or model.default_batch_size,
             on_progress=on_progress, cancel=cancel, queues=(queue.enqueue, stage.enqueue))
         try:
@@ -476,26 +477,3 @@ class Library:
                     model=serving, live=index.count, in_sync=index.count == stored, search=index.search_mode,
                     details=dict(index.health)))
         return out
-
-
-class _ImageTower:
-    """A model whose image embedding holds the library's image-tower lock."""
-
-    def __init__(self, model, lock: threading.Lock):
-        self._model, self._lock = model, lock
-
-    def embed_prepared(self, items):
-        with self._lock:
-            return self._model.embed_prepared(items)
-
-
-class _TextTower:
-    """A model's text encoder under the library's text-tower lock (tagging, albums)."""
-
-    def __init__(self, model, lock: threading.Lock):
-        self._model, self._lock = model, lock
-        self.logit_scale = model.logit_scale
-
-    def embed_texts(self, texts):
-        with self._lock:
-            return self._model.embed_texts(texts)
