@@ -31,14 +31,9 @@ class FacesFound:
 def find_faces(worker: Preparer, job: FaceJob):
     from core.people.detector import MAX_SIDE, FaceDetector
 
-    read = worker.read(job.path)
-    if not isinstance(read, tuple):
-        return read
-    data, digest = read
-
-    def find() -> FacesFound:
+    def find(data: bytes, digest: str) -> FacesFound:
         decoded = worker.decode(data, job.path, MAX_SIDE * 3 // 4)
         detector = worker.resource("faces", FaceDetector)
         return FacesFound(digest, tuple(detector.find(decoded.image)))
 
-    return worker.guarded(job.path, digest, find)
+    return worker.on_file(job.path, find)

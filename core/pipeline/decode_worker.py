@@ -162,6 +162,15 @@ class Preparer:
             log.exception("unexpected error on %s", path)
             return Failed(digest, f"unexpected error: {type(exc).__name__}: {exc}")
 
+    def on_file(self, path: str, work: Callable[[bytes, str], Outcome]) -> Outcome:
+        """Read the file, then work(its bytes, its content hash), every failure an outcome:
+        what a job kind's handler does, in one line."""
+        read = self.read(path)
+        if not isinstance(read, tuple):
+            return read
+        data, digest = read
+        return self.guarded(path, digest, lambda: work(data, digest))
+
     # -- dispatch ----------------------------------------------------------
     def __call__(self, job) -> Outcome:
         handler = _HANDLERS.get(type(job))
@@ -205,18 +214,14 @@ def _render(worker: Preparer, job: DisplayJob) -> Outcome:
 
     from PIL import Image
 
-    read = worker.read(job.path)
-    if not isinstance(read, tuple):
-        return read
-
-    def render() -> Outcome:
-        img = worker.decode(read[0], job.path, job.max_side).image
+    def render(data: bytes, _digest: str) -> Outcome:
+        img = worker.decode(data, job.path, job.max_side).image
         img.thumbnail((job.max_side, job.max_side), Image.Resampling.BICUBIC)
         out = io.BytesIO()
         img.save(out, "JPEG", quality=90)
         return Rendered(out.getvalue())
 
-    return worker.guarded(job.path, None, render)
+    return worker.on_file(job.path, render)
 
 
 def _limit_memory(limit: int) -> None:

@@ -29,17 +29,12 @@ class ThumbnailMade:
 
 @handles(ThumbnailJob)
 def make_thumbnail(worker: Preparer, job: ThumbnailJob):
-    read = worker.read(job.path)
-    if not isinstance(read, tuple):
-        return read
-    data, digest = read
-
-    def make() -> ThumbnailMade:
+    def make(data: bytes, digest: str) -> ThumbnailMade:
         decoded = worker.decode(data, job.path, worker.config.thumbnail_size)
         worker.thumbnails.store(digest, decoded.image, replace=True)
         return ThumbnailMade(digest)
 
-    return worker.guarded(job.path, digest, make)
+    return worker.on_file(job.path, make)
 
 
 def remake(files: list[tuple[int, str]], pool, cancel=None, on_progress=None) -> int:
