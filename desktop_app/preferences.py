@@ -35,5 +35,5 @@ def get(key: str) -> str:
 
 
 def put(key: str, value: str) -> None:
-    """Store a preference; BadSetting (a ValueError's cousin: one line, the choices) if it is not allowed."""
+    """Store a preference; BadSetting, naming the allowed values in one line, if it is not one of them."""
     store().setValue(f"preferences/{key}", PREFERENCES[key].parse(value))
