@@ -101,12 +101,23 @@ def duplicates(lib) -> Listing:
 
 
 def events(lib) -> Listing:
-    pairs, starts = [], []
-    for event in reversed(lib.organizer.events()):   # newest first, like the timeline (and its scrubber)
+    """Events newest first; the events of a trip under one big header, the trip's ("Italy · 3–12 May 2023")."""
+    found = list(reversed(lib.organizer.events()))   # newest first, like the timeline (and its scrubber)
+    trips = lib.places.trips(lib.photos.dated(), lib.settings.get("home")) if any(
+        e.latitude is not None for e in found) else []
+    trip_of = {pid: trip for trip in trips for pid in trip.photo_ids}
+    pairs, sections, shown_trip = [], [], None
+    for event in found:
+        trip = next((trip_of[p] for p in event.photo_ids if p in trip_of), None)
+        if trip is not None and trip is not shown_trip:
+            sections.append(Section(len(pairs), trip.name, "month", key=event.start[:10], subtitle=event.name))
+        else:
+            sections.append(Section(len(pairs), event.name, "group", key=event.start[:10]))
+        shown_trip = trip
         paths = lib.photos.paths(event.photo_ids)
-        starts.append((len(pairs), event.name, event.start[:10]))
         pairs += [(pid, paths[pid], None) for pid in event.photo_ids if pid in paths]
-    return Listing(lib.photos.grid_rows(pairs), groups(starts), f"Events · {_count(len(starts), 'event')}")
+    title = f"Events · {_count(len(found), 'event')}" + (f" · {_count(len(trips), 'trip')}" if trips else "")
+    return Listing(lib.photos.grid_rows(pairs), sections, title)
 
 
 def places(lib, filters=None) -> Listing:

@@ -10,3 +10,26 @@ def test_a_view_refreshes_for_what_it_shows_and_nothing_else():
     # a search or the duplicates stay as the user asked for them while photos arrive
     assert not View("search", "a red kite").depends_on(PHOTOS) and not View("duplicates").depends_on(PHOTOS)
     assert View("search", "x") == ("search", "x")   # still a plain pair where the sidebar compares views
+
+
+def test_the_events_of_a_trip_come_under_the_trips_header(tmp_path):
+    """A generated year (tests/core/places/test_trips.py): home in Helsinki, Italy in May, Lisbon in September."""
+    from core.library import Library
+    from desktop_app import views
+    from core.db import Database
+    from tests.core.places.helpers import a_year
+
+    db, _expected = a_year(Database(tmp_path / "year.db"))
+    with Library(tmp_path / "library") as lib:
+        rows = db.read("SELECT id, path, taken_at, latitude, longitude FROM photos ORDER BY id")
+        with lib.db.transaction() as conn:
+            conn.execute("INSERT INTO roots(id, path, added_at) VALUES (1, '/r', 'now')")
+            conn.executemany("INSERT INTO photos(id, root_id, path, folder, size, mtime, state, added_at, taken_at, "
+                             "latitude, longitude) VALUES (?, 1, ?, '/r', 1, 1, 'indexed', 'now', ?, ?, ?)", rows)
+        listing = views.events(lib)
+    trips = [s for s in listing.sections if s.kind == "month"]
+    assert [s.title for s in trips] == ["Lisbon · 16–17 Sep 2023", "Italy · 3–12 May 2023"]   # newest first
+    italy = listing.sections.index(trips[1])
+    assert trips[1].subtitle.endswith("12 May 2023")                  # its newest event opens it
+    assert all(s.kind == "group" for s in listing.sections[italy + 1:italy + 10])   # the other nine follow
+    assert listing.title.endswith("· 2 trips")
