@@ -2,8 +2,9 @@
 
 The gazetteer (resources/places/places.npz, GeoNames cities1000, CC BY 4.0)
 holds every place of 1,000 people or more. A position is named by the
-nearest of them, found through a grid of 1° cells, so a batch of photos costs
-a few array operations per cell they fall in, not a loop over 155k places.
+nearest of them, found through a grid of 0.1° cells: a batch of photos costs
+a few array operations over the cells around them (a narrow search first, a
+wider one only for the photos it cannot settle), not a loop over 155k places.
 
 The distance rule, so that no photo is named after a town far away:
 - within CITY_KM of a place: that place, its region and its country;
@@ -59,14 +60,18 @@ FINE = 10                  # cells per degree of the grid (0.1°: 11 km of latit
 # trusted for a nearest place close enough that nothing nearer or larger can lie outside it.
 PASSES = ((6.0, 4096), (CITY_KM + 2.0, 1024), (REGION_KM, 128))   # (radius km, photos per batch)
 SLACK_KM = 2.0             # a larger place this much farther than the nearest one names it instead
-_CHUNK = 4096              # queries per vectorized pass (bounds the candidate pairs held at once)
 
 
-def _cell(lat: np.ndarray, lon: np.ndarray, per_degree: int = 1) -> np.ndarray:
-    rows, cols = 180 * per_degree, 360 * per_degree
-    row = np.clip(np.floor((np.asarray(lat) + 90) * per_degree).astype(np.int64), 0, rows - 1)
-    col = np.floor((np.asarray(lon) + 180) * per_degree).astype(np.int64) % cols
-    return row * cols + col
+def _row_col(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The grid cell of each position, as (row from the south pole, column east from -180°)."""
+    row = np.clip(np.floor((np.asarray(lat) + 90) * FINE).astype(np.int64), 0, 180 * FINE - 1)
+    col = np.floor((np.asarray(lon) + 180) * FINE).astype(np.int64) % (360 * FINE)
+    return row, col
+
+
+def _cell(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    row, col = _row_col(lat, lon)
+    return row * (360 * FINE) + col
 
 
 def _km(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -89,16 +94,16 @@ class Gazetteer:
     def __init__(self, data: dict):
         self.version = str(data["version"][0])
         lat, lon = data["latitude"].astype(np.float64), data["longitude"].astype(np.float64)
-        order = np.argsort(_cell(lat, lon, FINE), kind="stable")   # cells from the same floats as queries use
+        cells = _cell(lat, lon)          # from the same floats the queries use
+        order = np.argsort(cells, kind="stable")
         self._lat, self._lon = lat[order], lon[order]
         self._lat32, self._lon32 = self._lat.astype(np.float32), self._lon.astype(np.float32)
         self._population = data["population"][order]
         self._city, self._region = data["city"][order], data["region"][order]
         self._country, self._code = data["country"][order], data["country_code"][order]
         self._strings = bytes(data["strings"]).decode("utf-8").split("\n")
-        fine = _cell(self._lat, self._lon, FINE)
-        self._cells, self._first = np.unique(fine, return_index=True)   # the cells that hold places
-        self._last = np.r_[self._first[1:], len(fine)]
+        self._cells, self._first = np.unique(cells[order], return_index=True)   # the cells that hold places
+        self._last = np.r_[self._first[1:], len(cells)]
 
     @classmethod
     @functools.cache
@@ -151,8 +156,7 @@ class Gazetteer:
         ring = 360 * FINE
         per_lon = np.where(width > 1e-9, np.ceil(radius_km / np.maximum(width, 1e-9)), ring).astype(np.int64)
         per_lon = np.minimum(per_lon, ring // 2)
-        row = np.clip(np.floor((lat + 90) * FINE).astype(np.int64), 0, 180 * FINE - 1)
-        col = np.floor((lon + 180) * FINE).astype(np.int64) % ring
+        row, col = _row_col(lat, lon)
         queries, cells = [], []
         for span in np.unique(per_lon):          # a few distinct widths, not one pass per photo
             group = np.flatnonzero(per_lon == span)

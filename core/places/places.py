@@ -21,8 +21,11 @@ class Places:
         return store.counts(self._db)
 
     def matches(self, name: str) -> list[store.Match]:
-        """The places called `name` (cities first); PhotosiftError, saying what to do, if none."""
-        self.name_unnamed()
+        """The places called `name` (cities first); PhotosiftError, saying what to do, if none.
+
+        Names nothing itself: a search by place must not pay for a scan of every geotagged
+        photo. Scans name new photos; `counts` (and so `photosift places list`) names the rest.
+        """
         found = store.matches(self._db, name)
         if not found:
             raise PhotosiftError(f"no photos are at a place called {name!r}; `photosift places list` shows the "
