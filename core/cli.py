@@ -12,6 +12,7 @@ from core.errors import PhotosiftError
 from core.output import print_json as _print_json
 from core.paths import ENV_LIBRARY
 from core.progress import ProgressBar
+from core.dates import clock
 from core.search.query import SearchQuery
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def _print_hits(hits, as_json: bool) -> None:
         if i == weaker:   # on stderr, so piped paths stay paths
             sys.stdout.flush()
             print("------  less likely matches below (the adaptive cutoff)", file=sys.stderr, flush=True)
-        print(f"{hit.score:6.3f}  {hit.path}")
+        print(f"{hit.score:6.3f}  {hit.path}" + (f" @ {clock(hit.time_s)}" if hit.time_s is not None else ""))
 
 
 def _open(args):
@@ -120,7 +121,7 @@ def cmd_status(args) -> int:
 def _query(args, like: tuple[str, ...] = ()) -> SearchQuery:
     return SearchQuery(text=" ".join(getattr(args, "text", None) or []), negatives=tuple(args.negatives or ()),
                        like=tuple(getattr(args, "like", None) or ()) + like, after=args.after, before=args.before,
-                       folder=args.folder, person=args.person, place=args.place, top=args.top)
+                       folder=args.folder, person=args.person, place=args.place, media=args.type, top=args.top)
 
 
 def cmd_search(args) -> int:
@@ -296,7 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--folder", metavar="PATH", help="only photos inside this folder")
         p.add_argument("--person", metavar="NAME", help="only photos this person is in (a name or #ID)")
         p.add_argument("--place", metavar="NAME", help="only photos taken at this city, region or country")
-        p.add_argument("--json", action="store_true", help="a JSON array, best first")
+        p.add_argument("--type", choices=("photo", "video"), help="only photos, or only videos")
+        p.add_argument("--json", action="store_true", help="a JSON array, best first (a video hit has its time_s)")
 
     p = sub.add_parser("search", help="find photos by description")
     p.add_argument("text", nargs="*", metavar="TEXT", help='words to match; "-word" excludes')

@@ -1,4 +1,4 @@
-"""Spans of days as people write them: "22 Oct 2008", "3–12 May 2023", "28 Dec 2022 – 2 Jan 2023"."""
+"""Times as people write them: spans of days ("3–12 May 2023") and moments in a video ("1:02:07")."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,3 +13,11 @@ def date_range(start: dt.datetime, end: dt.datetime) -> str:
     if start.year == end.year:
         return f"{start.strftime('%-d %b')} – {end.strftime('%-d %b %Y')}"
     return f"{start.strftime('%-d %b %Y')} – {end.strftime('%-d %b %Y')}"
+
+
+def clock(seconds: float) -> str:
+    """A time in a video as players show it: 0:42, 12:03, 1:02:07."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -25,12 +25,14 @@ import numpy as np
 
 from core.db import Database
 from core.db.files import Skipped
+from core.db.frames import FRAMES, FrameVectors, frames_index_name
 from core.db.photos import Photos, Roots
 from core.db.vectors import Vectors
 from core.embedding.models import ModelStore
 from core.embedding.towers import ImageTower, TextTower
 from core.errors import NoModel, PhotosiftError
 from core.imaging.thumbnails import ThumbnailCache
+from core.index.frame_index import FrameIndex
 from core.index.vector_index import VectorIndex
 from core.library_status import IndexHealth, LibraryStatus, RootStatus
 from core.pipeline.pools import DecodePools
@@ -38,6 +40,7 @@ from core.paths import LibraryPaths, db_path, default_library_dir
 from core.scanning.planner import Job, Plan, Planner
 from core.scoring import combine
 from core.search import engine
+from core.search.moments import merge as moments_merge
 from core.search.query import SearchQuery, parse
 from core.settings import Settings
 from core.types import FileProblem, Photo, Root, ScanSummary, SearchHit
@@ -208,21 +211,24 @@ class Library:
             serving = active
         return serving
 
-    def index(self, model: str) -> VectorIndex:
-        """The model's vector index, loaded and levelled with SQLite on first use."""
+    def index(self, name: str) -> VectorIndex:
+        """The vector index of a model (or of its video frames: core/db/frames.frames_index_name),
+        loaded and levelled with SQLite on first use."""
         with self._lock:
-            if model in self._indexes:
-                return self._indexes[model]
-        with self._gate("index:" + model):
+            if name in self._indexes:
+                return self._indexes[name]
+        with self._gate("index:" + name):
             with self._lock:
-                if model in self._indexes:
-                    return self._indexes[model]
+                if name in self._indexes:
+                    return self._indexes[name]
+            model = name.removesuffix(FRAMES)
             dim = self.vectors.dim(model) or self.model(model).dim
-            index = VectorIndex(self.paths.index_dir, model, dim, self.settings.get("exact_search_limit"),
-                                self.settings.get("graph_search_from"))
-            index.reconcile(self.vectors)
+            kind, source = (FrameIndex, FrameVectors(self.db)) if name != model else (VectorIndex, self.vectors)
+            index = kind(self.paths.index_dir, model, dim, exact_limit=self.settings.get("exact_search_limit"),
+                         graph_from=self.settings.get("graph_search_from"))
+            index.reconcile(source)
             with self._lock:
-                self._indexes[model] = index
+                self._indexes[name] = index
             return index
 
     # -- indexing --------------------------------------------------------
@@ -327,7 +333,8 @@ class Library:
                           "download` (needs internet) or `photosift models import FILE --arch ARCH`")
         model = self.model(model_name)
         model.load_image_tower()
-        self.index(model_name)   # loaded (and reconciled) before the writer changes it
+        self.index(model_name)   # loaded (and reconciled) before the writer changes them
+        self.index(frames_index_name(model_name))
         pipeline = IndexingPipeline(
             self.db, ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
             self.decode_pool(model_name), batch_size=self.settings.get("batch_size") or model.default_batch_size,
@@ -362,11 +369,17 @@ class Library:
             database=str(self.paths.database), model=model_name,
             min_side=max(self.thumbnails.size, image_size), crop=crop,
             thumbnails=str(self.paths.thumbnails), thumbnail_size=self.thumbnails.size,
-            max_pixels=max_pixels, max_bytes=max_bytes,
+            max_pixels=max_pixels, max_bytes=max_bytes, sampling=self._sampling(),
             # The file, a full-size RGBA decode at the pixel limit, and the interpreter.
             memory_limit=max_bytes + 4 * max_pixels + (1 << 30))
         size = self.settings.get("decode_workers") or default_size() if purpose == "bulk" else 1
         return self._pools.get(purpose, config, size, float(self.settings.get("decode_timeout_s")))
+
+    def _sampling(self):
+        from core.video.sampling import Sampling
+
+        get = self.settings.get
+        return Sampling(get("video_sample_s"), get("video_frames_per_minute"), get("video_max_frames"))
 
     def _prepare_one(self, job, purpose: str, model_name: str | None = None):
         """One file through a worker process, for something the user waits on."""
@@ -432,9 +445,13 @@ class Library:
                     [self.image_vector(model_name, p) for p in query.unlike]
         vector = combine(positives, negatives)
         allowed = engine.allowed_ids(self.photos, self.photo_filter(query))
-        index = self.index(model_name)
-        pairs = index.search(vector, query.top, allowed, ef=self.settings.get("search_ef"))
-        return engine.mark_likely(engine.to_hits(self.photos, pairs), index.typical_scores(vector))
+        index, frames = self.index(model_name), self.index(frames_index_name(model_name))
+        ef = self.settings.get("search_ef")
+        pairs, moments = index.search(vector, query.top, allowed, ef=ef), {}
+        if frames.count:
+            pairs, moments = moments_merge(model_name, vector, pairs, frames.search_videos(vector, 4 * query.top, allowed, ef),
+                                           self.photos.videos_among([p for p, _ in pairs]), frames.frames, query.top)
+        return engine.mark_likely(engine.to_hits(self.photos, pairs, moments), index.typical_scores(vector))
 
     def similar(self, image: str, top: int = 20) -> list[SearchHit]:
         return self.search(SearchQuery(like=(image,), top=top))

@@ -36,6 +36,7 @@ class Setting:
     doc: str
     choices: tuple = ()          # the only values allowed, when not empty
     minimum: int | None = None   # for numbers
+    maximum: int | None = None
 
     def parse(self, value: Any) -> Any:
         """The value as this setting's type, or BadSetting saying what it takes."""
@@ -54,6 +55,8 @@ class Setting:
             raise BadSetting(f"{self.key} must be one of {', '.join(map(str, self.choices))}, not {typed!r}")
         if self.minimum is not None and typed < self.minimum:
             raise BadSetting(f"{self.key} must be at least {self.minimum}, not {typed!r}")
+        if self.maximum is not None and typed > self.maximum:
+            raise BadSetting(f"{self.key} must be at most {self.maximum}, not {typed!r}")
         return typed
 
 
@@ -71,8 +74,15 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             minimum=0),
     Setting("max_file_mb", int, 400, "Files larger than this many MB are refused unread. The largest camera RAW "
             "files are about 200 MB and 12-MP JPEGs 3-8 MB; raise it for huge panorama TIFFs.", minimum=1),
-    Setting("decode_timeout_s", int, 60, "A photo whose decoding takes longer than this many seconds is given up "
-            "as damaged or hostile (its worker process is stopped).", minimum=1),
+    Setting("decode_timeout_s", int, 60, "A file whose decoding makes no progress for this many seconds is given "
+            "up as damaged or hostile (its worker process is stopped). A video reports progress frame by frame, so a "
+            "long one is never cut short.", minimum=1),
+    Setting("video_sample_s", int, 2, "A video is looked at every this many seconds (at the keyframe before each "
+            "point); a look that differs from the last frame kept is a new scene, and kept.", minimum=1),
+    Setting("video_frames_per_minute", int, 12, "At most this many frames a minute of video are embedded (each "
+            "costs as much as a photo).", minimum=1),
+    Setting("video_max_frames", int, 64, "At most this many frames of one video are embedded, however long it is.",
+            minimum=1, maximum=1024),
     Setting("thumbnail_size", int, 320, "Longest side, in pixels, of cached thumbnails. A change makes them "
             "again, from the photos, at the next scan.", minimum=64),
     Setting("max_megapixels", int, 250, "Larger images are refused as possible decompression bombs.", minimum=1),

@@ -31,6 +31,8 @@ class GridRow(NamedTuple):
     score: float | None
     aspect: float          # width / height of the upright photo; 1.0 when unknown
     date: str | None       # taken, else added (ISO)
+    duration_s: float | None = None   # a video's length (its cell's badge)
+    time_s: float | None = None       # a video search hit's moment (where the player starts)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class PhotoMeta:
     width: int | None = None          # of the upright photo
     height: int | None = None
     phash: int | None = None          # 64-bit dHash of the thumbnail-sized image
+    media: str = "photo"              # or "video"
+    duration_s: float | None = None   # of a video
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class Photo:
     orientation: int | None = None
     state: str = "indexed"
     error: str | None = None
+    media: str = "photo"
+    duration_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,8 @@ class SearchHit:
     score: float
     taken_at: str | None = None
     likely: bool = True    # above the query's adaptive cutoff (core/tagging/cutoff.py)
+    media: str = "photo"   # or "video"
+    time_s: float | None = None   # a video's: the moment of its best-matching frame
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)

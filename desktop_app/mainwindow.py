@@ -295,10 +295,8 @@ class MainWindow(QMainWindow):
         index = index if index is not None else self.grid.currentIndex()
         if not index.isValid():
             return None
-        likely = self.listing.likely if self.listing else None
-        scores = {pid: (score, likely is None or row < likely) for row, (pid, score) in
-                  enumerate(self.model.scores()) if score is not None}
-        viewer = Viewer(self, self.model.photo_ids(), index.row(), scores)
+        scores, moments = self.model.hit_details(self.listing.likely if self.listing else None)
+        viewer = Viewer(self, self.model.photo_ids(), index.row(), scores, moments)
         viewer.show()
         return viewer
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap, QShortcut
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
-                               QSizePolicy, QSplitter, QVBoxLayout, QWidget)
+                               QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
+from core.dates import clock
 from core.errors import PhotosiftError
 
 
@@ -40,6 +41,8 @@ def _details(photo, place=None) -> str:
     rows = [("File", os.path.basename(photo.path)), ("Folder", os.path.dirname(photo.path)),
             ("Taken", (photo.taken_at or "unknown").replace("T", " ")),
             ("Size", f"{photo.width} × {photo.height} px, {photo.size / 1e6:.1f} MB" if photo.width else "")]
+    if photo.duration_s is not None:
+        rows.append(("Length", clock(photo.duration_s)))
     if photo.camera_make or photo.camera_model:
         rows.append(("Camera", " ".join(x for x in (photo.camera_make, photo.camera_model) if x)))
     if place is not None:
@@ -63,10 +66,14 @@ class _Shown:
 
 
 class Viewer(QDialog):
-    def __init__(self, window, photo_ids: list[int], position: int, scores: dict | None = None):
-        """scores: photo id -> (score, above the cutoff), when the photos are a search's results."""
+    def __init__(self, window, photo_ids: list[int], position: int, scores: dict | None = None,
+                 moments: dict | None = None):
+        """scores: photo id -> (score, above the cutoff), when the photos are a search's results;
+        moments: video id -> the matching moment in seconds, where its playing starts."""
         super().__init__(window)
         self.scores = scores or {}
+        self.moments = moments or {}
+        self.player = None             # desktop_app.video_player.VideoPlayer, made for the first video
         self.window_ = window
         self.library = window.library
         self.tasks = window.tasks
@@ -97,8 +104,10 @@ class Viewer(QDialog):
         buttons.addWidget(confirm)
         buttons.addWidget(reject)
         side_layout.addLayout(buttons)
+        self.stage = QStackedWidget()    # the picture, or the video player
+        self.stage.addWidget(self.image)
         splitter = QSplitter()
-        splitter.addWidget(self.image)
+        splitter.addWidget(self.stage)
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 1)
         layout = QVBoxLayout(self)
@@ -132,8 +141,9 @@ class Viewer(QDialog):
                 from desktop_app.map_view import inset as map_inset
 
                 inset = map_inset(photo.latitude, photo.longitude)
+            image = None if photo.media == "video" else _read_image(lib, photo.path)
             return _Shown(photo_id, photo, lib.organizer.tags_of(photo.path), lib.organizer.albums.containing(photo_id),
-                          lib.people.in_photo(photo_id), lib.places.of(photo_id), _read_image(lib, photo.path), inset)
+                          lib.people.in_photo(photo_id), lib.places.of(photo_id), image, inset)
 
         self.tasks.run(load, self._loaded)
 
@@ -154,8 +164,28 @@ class Viewer(QDialog):
                              + (f"<br><b>People:</b> {', '.join(html.escape(n) for n in names)}" if names else "")
                              + _score_line(self.scores.get(photo_id)))
         self._pixmap = QPixmap.fromImage(image) if image is not None and not image.isNull() else QPixmap()
-        self._fit()
+        self._show_media(photo)
         self._show_tags(tags)
+
+    def _show_media(self, photo) -> None:
+        """The picture, or the player started at the search's moment."""
+        if photo.media != "video":
+            if self.player is not None:
+                self.player.stop()
+            self.stage.setCurrentWidget(self.image)
+            self._fit()
+            return
+        if self.player is None:
+            try:
+                from desktop_app.video_player import VideoPlayer
+            except ImportError as exc:   # Qt Multimedia or its system libraries are missing
+                self.image.setText(f"Videos cannot be played here: {exc}")
+                self.stage.setCurrentWidget(self.image)
+                return
+            self.player = VideoPlayer()
+            self.stage.addWidget(self.player)
+        self.stage.setCurrentWidget(self.player)
+        self.player.open(photo.path, self.moments.get(photo.id))
 
     def _show_tags(self, tags) -> None:
         self.tags.clear()
@@ -215,3 +245,8 @@ class Viewer(QDialog):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
+
+    def done(self, result: int) -> None:
+        if self.player is not None:
+            self.player.stop()
+        super().done(result)

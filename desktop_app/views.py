@@ -69,7 +69,7 @@ def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=N
     f = filters
     hits = lib.search(SearchQuery(text=text, like=like, top=top, after=f and f.after, before=f and f.before,
                                   folder=f and f.folder, person=f and f.person, place=f and f.place))
-    rows = lib.photos.grid_rows([(h.photo_id, h.path, h.score) for h in hits])
+    rows = lib.photos.grid_rows([(h.photo_id, h.path, h.score, h.time_s) for h in hits])
     likely = sum(h.likely for h in hits)
     verb = "matches" if likely == 1 else "match"
     if text:

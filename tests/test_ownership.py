@@ -13,6 +13,7 @@ from tests.conftest import ROOT
 # table -> the module (or package, ending in "/") that writes it and reads it
 OWNERS = {
     "photos": "core/db/", "embeddings": "core/db/", "roots": "core/db/", "skipped": "core/db/",
+    "video_frames": "core/db/",
     "settings": "core/settings.py", "models": "core/embedding/models.py",
     "tags": "core/tagging/vocabulary.py", "tag_categories": "core/tagging/vocabulary.py",
     "photo_tags": "core/tagging/photo_tags.py", "untagged": "core/tagging/queue.py",
@@ -100,7 +101,7 @@ def test_the_gui_and_the_cli_hold_no_sql():
 LAYERS = [
     {"core/types.py", "core/errors.py", "core/paths.py", "core/logs.py", "core/output.py", "core/changes.py",
      "core/scoring.py", "core/settings.py", "core/progress.py", "core/dates.py", "resources"},
-    {"core/db", "core/imaging", "core/index", "core/embedding"},
+    {"core/db", "core/imaging", "core/index", "core/embedding", "core/video"},
     {"core/scanning", "core/pipeline", "core/search"},
     {"core/people", "core/tagging", "core/places"},
     {"core/library.py", "core/library_status.py"},

@@ -237,7 +237,27 @@ CREATE INDEX photo_places_region ON photo_places(region_key);
 CREATE INDEX photo_places_country ON photo_places(country_key);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9]
+# Videos: a photo row with media 'video' and a duration. Its vector in `embeddings` is the
+# mean of its kept frames (what tags, albums and duplicates compare); each kept frame's own
+# vector is a row here, keyed photo_id * 1024 + frame number (core/db/frames.py), which
+# the frame index searches so a hit can say at which moment.
+V10 = """
+ALTER TABLE photos ADD COLUMN media TEXT NOT NULL DEFAULT 'photo';
+ALTER TABLE photos ADD COLUMN duration_s REAL;
+CREATE TABLE video_frames (
+    key INTEGER NOT NULL,
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    time_s REAL NOT NULL,
+    vector BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (key, model)
+) WITHOUT ROWID;
+CREATE INDEX video_frames_photo ON video_frames(photo_id);
+CREATE INDEX video_frames_seq ON video_frames(model, seq);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

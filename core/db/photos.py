@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import os
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from core.db.chunks import chunked, marks
 from core.paths import db_path, fs_path, is_within
@@ -21,11 +21,11 @@ from core.types import GridRow, Photo, Root
 log = logging.getLogger(__name__)
 
 _PHOTO_COLUMNS = ("id, path, size, mtime, content_hash, width, height, taken_at, camera_make, camera_model, "
-                  "latitude, longitude, orientation, state, error")
+                  "latitude, longitude, orientation, state, error, media, duration_s")
 # SQLite builds the grid's rows whole: at 100k photos a Python pass computing
 # the aspect ratio and date cost as much as the query, before the first paint.
 _GRID_COLUMNS = ("p.id, p.path, p.content_hash, NULL, CASE WHEN p.width > 0 AND p.height > 0 "
-                 "THEN CAST(p.width AS REAL) / p.height ELSE 1.0 END, COALESCE(p.taken_at, p.added_at)")
+                 "THEN CAST(p.width AS REAL) / p.height ELSE 1.0 END, COALESCE(p.taken_at, p.added_at), p.duration_s")
 NEWEST_FIRST = "COALESCE(p.taken_at, p.added_at) DESC, p.id DESC"
 RECENTLY_ADDED = "p.added_at DESC, p.id DESC"
 
@@ -41,11 +41,13 @@ class PhotoFilter:
     before: str | None = None      # ISO bound, exclusive
     folder: str | None = None      # an absolute folder: photos anywhere under it
     located: bool = False          # only photos with GPS coordinates
+    media: str | None = None       # "photo" or "video": only those
     among: frozenset[int] | None = None
 
     @property
     def narrows(self) -> bool:
-        return bool(self.after or self.before or self.folder or self.located or self.among is not None)
+        return bool(self.after or self.before or self.folder or self.located or self.media
+                    or self.among is not None)
 
     def where(self, state_index: bool = False) -> tuple[list[str], list]:
         """SQL conditions on `photos p`. `state_index`: let SQLite use the state index, which
@@ -64,7 +66,16 @@ class PhotoFilter:
             params += [folder + "/", folder + "0"]
         if self.located:
             clauses.append("p.latitude IS NOT NULL")
+        if self.media:
+            clauses.append("p.media = ?")
+            params.append(self.media)
         return clauses, params
+
+
+class HitRow(NamedTuple):
+    path: str
+    taken_at: str | None
+    media: str
 
 
 @dataclass(frozen=True)
@@ -165,14 +176,21 @@ class Photos:
         found.sort(key=lambda r: (r[2] is not None, r[2] or "", r[1]))
         return [(r[0], r[1]) for r in found]
 
-    def hits(self, ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
-        """id -> (path, taken_at), for search results."""
-        out: dict[int, tuple[str, str | None]] = {}
+    def hits(self, ids: Sequence[int]) -> dict[int, HitRow]:
+        """What a search result shows of each photo, by id."""
+        out: dict[int, HitRow] = {}
         for chunk in chunked(list(ids)):
-            for pid, path, taken in self._db.read(
-                    f"SELECT id, path, taken_at FROM photos WHERE id IN ({marks(chunk)})", chunk):
-                out[pid] = (path, taken)
+            for pid, *row in self._db.read(
+                    f"SELECT id, path, taken_at, media FROM photos WHERE id IN ({marks(chunk)})", chunk):
+                out[pid] = HitRow(*row)
         return out
+
+    def videos_among(self, ids: Sequence[int]) -> set[int]:
+        found: set[int] = set()
+        for chunk in chunked(list(ids)):
+            found |= {r[0] for r in self._db.read(
+                f"SELECT id FROM photos WHERE media = 'video' AND id IN ({marks(chunk)})", chunk)}
+        return found
 
     def allowed(self, where: PhotoFilter) -> set[int]:
         """Ids of the indexed photos the filter lets through."""
@@ -196,20 +214,21 @@ class Photos:
         rows = self._db.read(sql, params)
         if where.among is not None:
             rows = [r for r in rows if r[0] in where.among]
-        return list(map(GridRow._make, rows))
+        return [GridRow(*r) for r in rows]
 
-    def grid_rows(self, pairs: Sequence[tuple[int, str, float | None]]) -> list[GridRow]:
-        """Grid rows for (id, path, score) triples, in their order (search results, albums, groups)."""
+    def grid_rows(self, pairs: Sequence[tuple]) -> list[GridRow]:
+        """Grid rows for (id, path, score) triples, in their order (search results, albums, groups);
+        a fourth item is a video hit's moment."""
         details: dict[int, tuple] = {}
         for chunk in chunked([p[0] for p in pairs]):
-            for pid, content_hash, width, height, date in self._db.read(
-                    f"SELECT id, content_hash, width, height, COALESCE(taken_at, added_at) FROM photos "
+            for pid, content_hash, width, height, date, duration in self._db.read(
+                    f"SELECT id, content_hash, width, height, COALESCE(taken_at, added_at), duration_s FROM photos "
                     f"WHERE id IN ({marks(chunk)})", chunk):
-                details[pid] = (content_hash, width / height if width and height else 1.0, date)
+                details[pid] = (content_hash, width / height if width and height else 1.0, date, duration)
         rows = []
-        for pid, path, score in pairs:
-            content_hash, aspect, date = details.get(pid, (None, 1.0, None))
-            rows.append(GridRow(pid, path, content_hash, score, aspect, date))
+        for pid, path, score, *moment in pairs:
+            content_hash, aspect, date, duration = details.get(pid, (None, 1.0, None, None))
+            rows.append(GridRow(pid, path, content_hash, score, aspect, date, duration, *moment[:1]))
         return rows
 
     # -- counts ----------------------------------------------------------

@@ -45,7 +45,7 @@ class Freshness(NamedTuple):
     newest_seq: int
 
 
-def _page(rows) -> VectorPage:
+def to_page(rows) -> VectorPage:
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     blob = b"".join(r[1] for r in rows)
     return VectorPage(ids, np.frombuffer(blob, dtype=np.float16).reshape(len(rows), -1))
@@ -97,7 +97,7 @@ class Vectors:
         last = -1
         while rows := self._db.read(sql, (model, last, size)):
             last = rows[-1][0]
-            yield _page(rows)
+            yield to_page(rows)
 
     def of(self, model: str, ids: Sequence[int], indexed_only: bool = False) -> Iterator[VectorPage]:
         """The vectors of these photos (those that have one), a chunk at a time."""
@@ -106,7 +106,7 @@ class Vectors:
             rows = self._db.read(f"SELECT e.photo_id, e.vector FROM embeddings e{join} WHERE e.model = ? AND "
                                  f"e.photo_id IN ({marks(chunk)})", (model, *chunk))
             if rows:
-                yield _page(rows)
+                yield to_page(rows)
 
     def indexed_freshness(self, model: str) -> Freshness:
         """Freshness of the vectors of indexed photos only (what tagging and albums score)."""

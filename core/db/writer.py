@@ -16,14 +16,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import itertools
 import logging
 import os
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
 from core.db.chunks import chunked, marks
 from core.db.files import record_skipped
+from core.db.frames import frame_key, frames_index_name
 from core.db.vectors import decode_vector, encode_vector, rounded
 from core.paths import db_path, raw_path
 from core.types import PhotoMeta
@@ -37,6 +39,24 @@ _META_COLUMNS = tuple(f.name for f in dataclasses.fields(PhotoMeta))
 # content (tagging's `untagged`, the face stage's `face_queue`): a run stopped
 # before that stage leaves the photo queued, not skipped for good.
 Enqueue = Callable[[object, int], None]    # (connection, photo id)
+
+
+class VideoFrames(NamedTuple):
+    """A video's kept frames as the model saw them: when each is, and its vector."""
+    times: tuple[float, ...]
+    vectors: np.ndarray      # (frames, dim)
+
+
+class _Add(NamedTuple):
+    index: str               # a model, or its frame index (frames_index_name)
+    photo_id: int
+    key: int                 # the id in that index: the photo id, or the frame key
+    vector: np.ndarray
+
+
+class _Remove(NamedTuple):
+    index: str | None        # None: from every index
+    photo_id: int
 
 
 def _now() -> str:
@@ -53,45 +73,48 @@ class PhotoWriter:
         self._model = model
         self._indexes = indexes
         self._queues = tuple(queues)
-        self._seq = db.scalar("SELECT COALESCE(MAX(seq), 0) FROM embeddings") or 0
-        self._adds: list[tuple[str, int, np.ndarray]] = []        # (model, photo id, vector)
-        self._removals: list[tuple[str | None, int]] = []         # (model or None for all, photo id)
+        self._seq = db.scalar("SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM embeddings), "
+                              "(SELECT COALESCE(MAX(seq), 0) FROM video_frames))") or 0
+        self._ops: list[_Add | _Remove] = []    # index changes, in the order they were made
 
     @contextlib.contextmanager
     def batch(self):
         """One transaction around many outcomes; the indexes change just before it commits."""
-        adds, removals = self._adds, self._removals
+        ops = self._ops
         try:
             with self._db.transaction():
                 yield self
-                self._apply(adds, removals)
+                self._apply(ops)
         except BaseException:
-            self._restore(adds, removals)
+            self._restore(ops)
             raise
         finally:
-            self._adds, self._removals = [], []
+            self._ops = []
 
     def _next_seq(self) -> int:
         self._seq += 1
         return self._seq
 
-    def _apply(self, adds, removals) -> None:
+    def _apply(self, ops) -> None:
+        """Apply the changes in order, a run of adds (or of removals) at a time."""
         indexes = self._indexes()
-        by_model: dict[str, list[tuple[int, np.ndarray]]] = {}
-        for model, pid, vector in adds:
-            by_model.setdefault(model, []).append((pid, vector))
-        for model, items in by_model.items():
-            index = indexes.get(model)
-            if index is not None:
-                index.add([p for p, _ in items], np.stack([v for _, v in items]), self._seq)
-        for model, index in indexes.items():
-            gone = [pid for m, pid in removals if m is None or m == model]
-            if gone:
-                index.remove(gone)
+        for is_add, run in itertools.groupby(ops, key=lambda op: isinstance(op, _Add)):
+            run = list(run)
+            if is_add:
+                for name, items in itertools.groupby(sorted(run, key=lambda a: a.index), key=lambda a: a.index):
+                    index = indexes.get(name)
+                    if index is not None:
+                        items = list(items)
+                        index.add([a.key for a in items], np.stack([a.vector for a in items]), self._seq)
+                continue
+            for name, index in indexes.items():
+                gone = [r.photo_id for r in run if r.index is None or r.index == name]
+                if gone:
+                    index.remove(gone)
 
-    def _restore(self, adds, removals) -> None:
+    def _restore(self, ops) -> None:
         """The commit failed: make every touched id in the indexes match SQLite again."""
-        touched = {pid for _, pid, _ in adds} | {pid for _, pid in removals}
+        touched = {op.photo_id for op in ops}
         if touched:
             for index in self._indexes().values():
                 index.resync(touched)
@@ -112,7 +135,7 @@ class PhotoWriter:
         stale = conn.execute("SELECT id FROM photos WHERE path = ?", (path,)).fetchone()
         if stale:
             conn.execute("DELETE FROM photos WHERE id = ?", stale)
-            self._removals.append((None, stale[0]))
+            self._ops.append(_Remove(None, stale[0]))
         cur = conn.execute(
             "INSERT INTO photos(path, path_raw, folder, root_id, size, mtime, content_hash, "
             + ", ".join(_META_COLUMNS) + ", state, error, added_at, indexed_at) VALUES ("
@@ -123,14 +146,28 @@ class PhotoWriter:
     def _put_vector(self, conn, photo_id: int, model: str, vector: np.ndarray) -> None:
         conn.execute("INSERT OR REPLACE INTO embeddings(photo_id, model, vector, seq) VALUES (?, ?, ?, ?)",
                      (photo_id, model, encode_vector(vector), self._next_seq()))
-        self._adds.append((model, photo_id, vector))
+        self._ops.append(_Add(model, photo_id, photo_id, vector))
+
+    def _put_frames(self, conn, photo_id: int, model: str, times, vectors, replace: bool) -> None:
+        """A video's frame vectors for the model, in place of any it had (`replace`: an existing row)."""
+        name = frames_index_name(model)
+        if replace:
+            conn.execute("DELETE FROM video_frames WHERE photo_id = ? AND model = ?", (photo_id, model))
+            self._ops.append(_Remove(name, photo_id))
+        for number, (time_s, vector) in enumerate(zip(times, vectors)):
+            key = frame_key(photo_id, number)
+            conn.execute("INSERT INTO video_frames(key, photo_id, model, time_s, vector, seq) VALUES (?, ?, ?, ?, ?, ?)",
+                         (key, photo_id, model, float(time_s), encode_vector(vector), self._next_seq()))
+            self._ops.append(_Add(name, photo_id, key, vector))
 
     def _to_queues(self, conn, photo_id: int) -> None:
         for enqueue in self._queues:
             enqueue(conn, photo_id)
 
     # -- outcomes --------------------------------------------------------
-    def embedded(self, job, content_hash: str, meta: PhotoMeta, vector: np.ndarray) -> None:
+    def embedded(self, job, content_hash: str, meta: PhotoMeta, vector: np.ndarray,
+                 frames: VideoFrames | None = None) -> None:
+        """A photo (or a video, with its frames) and its new vector."""
         # Store what the index will be rebuilt from: the fp16-rounded vector.
         vector = rounded(vector)
         with self._db.transaction() as conn:
@@ -140,8 +177,13 @@ class PhotoWriter:
                 others = [m for (m,) in conn.execute(
                     "SELECT model FROM embeddings WHERE photo_id = ? AND model != ?", (photo_id, self._model))]
                 conn.execute("DELETE FROM embeddings WHERE photo_id = ? AND model != ?", (photo_id, self._model))
-                self._removals.extend((m, photo_id) for m in others)
+                conn.execute("DELETE FROM video_frames WHERE photo_id = ? AND model != ?", (photo_id, self._model))
+                self._ops.extend(_Remove(m, photo_id) for m in others)
+                self._ops.extend(_Remove(frames_index_name(m), photo_id) for m in others)
             self._put_vector(conn, photo_id, self._model, vector)
+            if frames is not None:
+                self._put_frames(conn, photo_id, self._model, frames.times, [rounded(v) for v in frames.vectors],
+                                 replace=job.photo_id is not None)
             self._to_queues(conn, photo_id)
 
     def reused(self, job, content_hash: str, source_id: int) -> bool:
@@ -162,8 +204,18 @@ class PhotoWriter:
             for model, blob in conn.execute("SELECT model, vector FROM embeddings WHERE photo_id = ?",
                                             (source_id,)).fetchall():
                 self._put_vector(conn, photo_id, model, decode_vector(blob))
+            self._copy_frames(conn, source_id, photo_id, replace=job.photo_id is not None)
             self._to_queues(conn, photo_id)
         return True
+
+    def _copy_frames(self, conn, source_id: int, photo_id: int, replace: bool) -> None:
+        """A copy of a video takes the frames of its twin."""
+        rows = conn.execute("SELECT model, time_s, vector FROM video_frames WHERE photo_id = ? ORDER BY key",
+                            (source_id,)).fetchall()
+        for model, group in itertools.groupby(sorted(rows, key=lambda r: r[0]), key=lambda r: r[0]):
+            group = list(group)
+            self._put_frames(conn, photo_id, model, [r[1] for r in group], [decode_vector(r[2]) for r in group],
+                             replace)
 
     def moved(self, job, photo_id: int) -> None:
         """The same file under a new path: the row, its vector, tags and albums follow it."""
@@ -171,7 +223,7 @@ class PhotoWriter:
         with self._db.transaction() as conn:
             if job.photo_id is not None and job.photo_id != photo_id:
                 conn.execute("DELETE FROM photos WHERE id = ?", (job.photo_id,))
-                self._removals.append((None, job.photo_id))
+                self._ops.append(_Remove(None, job.photo_id))
             conn.execute("UPDATE photos SET path=?, path_raw=?, folder=?, root_id=?, size=?, mtime=? WHERE id=?",
                          (path, raw_path(job.path), os.path.dirname(path), job.root_id, job.size, job.mtime,
                           photo_id))
@@ -185,7 +237,8 @@ class PhotoWriter:
             photo_id = self._upsert(conn, job, content_hash, "failed", reason, None)
             if job.photo_id is not None:
                 conn.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
-                self._removals.append((None, photo_id))
+                conn.execute("DELETE FROM video_frames WHERE photo_id = ?", (photo_id,))
+                self._ops.append(_Remove(None, photo_id))
 
     def skipped(self, job, reason: str) -> None:
         """Not a regular file after all (replaced since the walk): listed apart from failures."""
@@ -193,12 +246,12 @@ class PhotoWriter:
             record_skipped(conn, [(job.path, reason)], job.root_id)
             if job.photo_id is not None:
                 conn.execute("DELETE FROM photos WHERE id = ?", (job.photo_id,))
-                self._removals.append((None, job.photo_id))
+                self._ops.append(_Remove(None, job.photo_id))
 
     def removed(self, photo_ids) -> int:
         ids = list(photo_ids)
         with self._db.transaction() as conn:
             for chunk in chunked(ids):
                 conn.execute(f"DELETE FROM photos WHERE id IN ({marks(chunk)})", chunk)
-        self._removals.extend((None, pid) for pid in ids)
+        self._ops.extend(_Remove(None, pid) for pid in ids)
         return len(ids)

@@ -1,4 +1,4 @@
-"""Which files are photos, by extension."""
+"""Which files are photos and videos, by extension."""
 from __future__ import annotations
 
 import os
@@ -17,3 +17,17 @@ def extension(path: str) -> str:
 
 def is_photo(path: str) -> bool:
     return extension(path) in IMAGE_EXTENSIONS
+
+
+# Videos phones and cameras write: decoded by FFmpeg (PyAV) in the same workers.
+VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".3gp", ".mkv", ".webm", ".avi", ".mts", ".m2ts"})
+
+
+def is_video(path: str) -> bool:
+    return extension(path) in VIDEO_EXTENSIONS
+
+
+def is_media(path: str) -> bool:
+    """A photo or a video: what the library indexes."""
+    ext = extension(path)
+    return ext in IMAGE_EXTENSIONS or ext in VIDEO_EXTENSIONS

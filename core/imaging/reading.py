@@ -71,8 +71,8 @@ def content_hash(data) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def read_photo(path: str, max_bytes: int) -> tuple[bytes, str]:
-    """The file's bytes and content hash. Raises NotAFile, Unreadable or Gone."""
+def _open_regular(path: str) -> tuple[int, os.stat_result]:
+    """An open descriptor on a regular, non-empty file, and its fstat. Raises NotAFile, Unreadable or Gone."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
@@ -89,15 +89,25 @@ def read_photo(path: str, max_bytes: int) -> tuple[bytes, str]:
         reason = not_a_file_reason(st.st_mode)
         if reason:
             raise NotAFile(reason)
-        if st.st_size > max_bytes:
-            raise Unreadable(
-                f"file is too large ({st.st_size / 1e6:.0f} MB; the limit is {max_bytes / 1e6:.0f} MB): "
-                f"raise it with `photosift config max_file_mb`")
         if st.st_size == 0:
             raise Unreadable("empty file (0 bytes)")
         # O_NONBLOCK means nothing for a regular file; clear it anyway so a
         # network file system cannot hand back short EAGAIN reads.
         os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_photo(path: str, max_bytes: int) -> tuple[bytes, str]:
+    """The file's bytes and content hash. Raises NotAFile, Unreadable or Gone."""
+    fd, st = _open_regular(path)
+    try:
+        if st.st_size > max_bytes:
+            raise Unreadable(
+                f"file is too large ({st.st_size / 1e6:.0f} MB; the limit is {max_bytes / 1e6:.0f} MB): "
+                f"raise it with `photosift config max_file_mb`")
         with os.fdopen(fd, "rb", closefd=True) as fh:
             fd = -1
             data = fh.read(st.st_size)
@@ -110,3 +120,48 @@ def read_photo(path: str, max_bytes: int) -> tuple[bytes, str]:
     if len(data) != st.st_size or grew:
         raise Gone("changed while being read (still being copied?)")
     return data, content_hash(data)
+
+
+# A video's content hash reads this much at its head, middle and tail, with
+# its size: reading all of a 4 GB video to hash it would cost more than
+# indexing it. Two different videos of one size that agree in all three
+# places are practically unknown; an edit that changes only frames between
+# them keeps the old vectors until the file's size or mtime changes again.
+_SAMPLE = 1 << 20
+
+
+class OpenVideo:
+    """A video opened once, on a checked descriptor: PyAV reads this file object, never the path."""
+
+    def __init__(self, fh, size: int):
+        self.file = fh
+        self.size = size
+
+    def sampled_hash(self) -> str:
+        digest = hashlib.blake2b(digest_size=16, person=b"ps-video-v1")
+        digest.update(self.size.to_bytes(8, "little"))
+        for offset in sorted({0, max(0, self.size // 2 - _SAMPLE // 2), max(0, self.size - _SAMPLE)}):
+            self.file.seek(offset)
+            digest.update(self.file.read(_SAMPLE))
+        self.file.seek(0)
+        return digest.hexdigest()
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def open_video(path: str) -> OpenVideo:
+    """A video file, checked as a photo is but not read into memory (no size limit: videos
+    are bounded by the frames sampled from them). Raises NotAFile, Unreadable or Gone."""
+    fd, st = _open_regular(path)
+    try:
+        return OpenVideo(os.fdopen(fd, "rb", closefd=True), st.st_size)
+    except OSError as exc:
+        os.close(fd)
+        raise Unreadable(f"cannot read file: {exc.strerror or exc}") from None

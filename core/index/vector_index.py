@@ -54,8 +54,10 @@ _SAVE_EVERY = 0.02    # unsaved share of the library that makes save_if_dirty wr
 
 class VectorIndex:
     def __init__(self, folder: pathlib.Path, model: str, dim: int, exact_limit: int = EXACT_LIMIT,
-                 graph_from: int = GRAPH_FROM):
+                 graph_from: int = GRAPH_FROM, files: str = ""):
+        """`files` names a second index of the same model (its video frames) apart from the first."""
         stem = re.sub(r"[^A-Za-z0-9._-]+", "_", model)[:60] + "-" + hashlib.sha1(model.encode()).hexdigest()[:8]
+        stem += f"-{files}" if files else ""
         folder = pathlib.Path(folder)
         self.model = model
         self.dim = dim
@@ -309,12 +311,15 @@ class VectorIndex:
         with self._lock:
             self._apply(ids)
             stored = self._vectors.held(self.model, ids.tolist())
-            self.remove(np.setdiff1d(ids, stored))
+            self._remove_ids(np.setdiff1d(ids, stored))
             if self._summary is not None:
                 rows = self._store.rows_of(stored)
                 self._summary.add(stored[rows >= 0], self._store.vectors(rows[rows >= 0]))
 
     def remove(self, ids) -> None:
+        self._remove_ids(ids)
+
+    def _remove_ids(self, ids) -> None:
         ids = [int(i) for i in ids]
         with self._lock:
             if self._store.remove(ids):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from core.imaging.formats import is_video
 from core.pipeline.decode_worker import Preparer, handles
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,13 @@ class FacesFound:
 def find_faces(worker: Preparer, job: FaceJob):
     from core.people.detector import MAX_SIDE, FaceDetector
 
-    def find(data: bytes, digest: str) -> FacesFound:
-        decoded = worker.decode(data, job.path, MAX_SIDE * 3 // 4)
+    def search(digest: str, image) -> FacesFound:
         detector = worker.resource("faces", FaceDetector)
-        return FacesFound(digest, tuple(detector.find(decoded.image)))
+        return FacesFound(digest, tuple(detector.find(image)))
 
-    return worker.on_file(job.path, find)
+    if is_video(job.path):   # a video's faces are those of its thumbnail frame
+        from core.pipeline.video_job import on_cover
+
+        return on_cover(worker, job.path, MAX_SIDE * 3 // 4, search)
+    return worker.on_file(job.path, lambda data, digest: search(
+        digest, worker.decode(data, job.path, MAX_SIDE * 3 // 4).image))

@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Iterable, Iterator
 
 from core.errors import PhotosiftError
-from core.pipeline.decode_worker import Failed, Outcome, Ready, StartupFailed, WorkerConfig
+from core.pipeline.decode_worker import Alive, Failed, Outcome, Ready, StartupFailed, WorkerConfig
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +270,9 @@ class DecodePool:
             self._start_failures = 0
             if worker.job is not None:   # the job sent while it started now runs against the clock
                 worker.deadline = time.monotonic() + self.timeout_s
+            return _STARTED
+        if isinstance(outcome, Alive):   # a long job (a video) is making progress: its clock restarts
+            worker.deadline = time.monotonic() + self.timeout_s
             return _STARTED
         if isinstance(outcome, StartupFailed):
             self._retire(worker)

@@ -16,6 +16,7 @@ import pathlib
 import signal
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,9 +26,11 @@ from core.db.vectors import known_source
 from core.embedding.preprocess import Preprocess
 from core.imaging import reading
 from core.imaging.decode import DecodeError, Decoded, decode_bytes
+from core.imaging.formats import is_video
 from core.imaging.phash import dhash
 from core.imaging.thumbnails import ThumbnailCache
 from core.types import PhotoMeta
+from core.video.sampling import Sampling
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class WorkerConfig:
     max_pixels: int
     max_bytes: int
     memory_limit: int = 0          # bytes of heap a worker may use (Linux); 0: no limit
+    sampling: Sampling = Sampling()   # which frames of a video are embedded
 
 
 # -- outcomes: what a worker hands back for one job ------------------------
@@ -124,7 +128,9 @@ class Preparer:
     def __init__(self, config: WorkerConfig):
         self.config = config
         self.thumbnails = ThumbnailCache(config.thumbnails, config.thumbnail_size)
-        self._crop = Preprocess(config.crop) if config.crop else None
+        self.crop = Preprocess(config.crop) if config.crop else None
+        # Called as a long job (a video) makes progress: the pool then knows the worker is not hung.
+        self.heartbeat: Callable[[], None] = lambda: None
         self._conn: sqlite3.Connection | None = None
         self._resources: dict[str, object] = {}
 
@@ -176,7 +182,7 @@ class Preparer:
         handler = _HANDLERS.get(type(job))
         return handler(self, job) if handler else self._index(job)
 
-    def _known_source(self, digest: str) -> int | None:
+    def known_source(self, digest: str) -> int | None:
         """A photo with this content that already has a vector for the model."""
         if not self.config.model:
             return None
@@ -187,13 +193,17 @@ class Preparer:
         return known_source(self._conn, self.config.model, digest)
 
     def _index(self, job) -> Outcome:
+        if is_video(job.path):
+            from core.pipeline.video_job import index_video
+
+            return index_video(self, job)
         read = self.read(job.path)
         if not isinstance(read, tuple):
             return read
         data, digest = read
         if job.photo_id is not None and digest == job.old_hash and not job.force:
             return Known(digest, None)
-        source = self._known_source(digest)
+        source = self.known_source(digest)
         if source is not None:
             return Known(digest, source)
 
@@ -202,7 +212,7 @@ class Preparer:
             self.thumbnails.store(digest, decoded.image)
             meta = dataclasses.replace(decoded.meta, width=decoded.width, height=decoded.height,
                                        phash=dhash(decoded.image))
-            pixels = self._crop.crop(decoded.image) if self._crop else np.asarray(decoded.image, dtype=np.uint8)
+            pixels = self.crop.crop(decoded.image) if self.crop else np.asarray(decoded.image, dtype=np.uint8)
             return Prepared(digest, meta, pixels)
 
         return self.guarded(job.path, digest, prepare)
@@ -243,9 +253,26 @@ class Ready:
 
 
 @dataclass(frozen=True)
+class Alive:
+    """A worker on a long job says it is still making progress (at most once a second)."""
+
+
+@dataclass(frozen=True)
 class StartupFailed:
     """A worker that could not start says why before it exits."""
     reason: str
+
+
+def heartbeat_to(results) -> Callable[[], None]:
+    """A Preparer's heartbeat: an Alive message on the results pipe, at most once a second."""
+    last = [time.monotonic()]
+
+    def beat() -> None:
+        now = time.monotonic()
+        if now - last[0] >= 1.0:
+            last[0] = now
+            results.send(Alive())
+    return beat
 
 
 def serve(jobs, results, prepare) -> None:
@@ -281,6 +308,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _limit_memory(config.memory_limit)
         prepare = Preparer(config)
+        prepare.heartbeat = heartbeat_to(results)
     except Exception as exc:  # noqa: BLE001 - reported to the pool, which fails the run, not files
         results.send(StartupFailed(f"{type(exc).__name__}: {exc}"))
         return

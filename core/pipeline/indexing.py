@@ -21,7 +21,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from core.pipeline import decode_worker as out
-from core.db.writer import Enqueue, PhotoWriter
+from core.pipeline.video_job import PreparedVideo
+from core.db.writer import Enqueue, PhotoWriter, VideoFrames
 from core.types import FileProblem, Progress
 
 log = logging.getLogger(__name__)
@@ -55,13 +56,29 @@ class _Embedded:
     digest: str
     meta: dict
     vector: np.ndarray
+    frames: VideoFrames | None = None    # a video's: its vector is their normalized mean
 
 
 @dataclass(frozen=True)
 class _ToEmbed:
-    """A decoded photo waiting for the model thread."""
+    """A decoded photo (or video) waiting for the model thread."""
     job: object
-    prepared: out.Prepared
+    prepared: out.Prepared | PreparedVideo
+
+    @property
+    def images(self) -> list[np.ndarray]:
+        pixels = self.prepared.pixels
+        return list(pixels) if isinstance(self.prepared, PreparedVideo) else [pixels]
+
+
+def _embedded(waiting: _ToEmbed, vectors: np.ndarray) -> _Embedded:
+    """The writer's record of one photo (one vector) or video (a vector per frame)."""
+    prepared = waiting.prepared
+    if not isinstance(prepared, PreparedVideo):
+        return _Embedded(waiting.job, prepared.digest, prepared.meta, vectors[0])
+    mean = vectors.mean(axis=0)
+    mean /= max(float(np.linalg.norm(mean)), 1e-12)
+    return _Embedded(waiting.job, prepared.digest, prepared.meta, mean, VideoFrames(prepared.times, vectors))
 
 
 @dataclass(frozen=True)
@@ -119,11 +136,11 @@ class IndexingPipeline:
                 # albums, vector) follows it.
                 photo_id = claimed.pop()
                 to_write.put(_Moved(job, photo_id))
-                if not isinstance(outcome, out.Prepared):
+                if not isinstance(outcome, (out.Prepared, PreparedVideo)):
                     return
                 # It had no vector for this model yet: embed it into its own row.
                 job = dataclasses.replace(job, photo_id=photo_id, old_hash=digest)
-        if isinstance(outcome, out.Prepared):
+        if isinstance(outcome, (out.Prepared, PreparedVideo)):
             to_embed.put(_ToEmbed(job, outcome))
         else:
             to_write.put(_Outcome(job, outcome))
@@ -142,10 +159,8 @@ class IndexingPipeline:
                     done = True
                 elif item is not None:
                     batch.append(item)
-                if batch and (len(batch) >= self._batch or item is None or done):
-                    vectors = self._model.embed_prepared([w.prepared.pixels for w in batch])
-                    for waiting, vector in zip(batch, vectors):
-                        to_write.put(_Embedded(waiting.job, waiting.prepared.digest, waiting.prepared.meta, vector))
+                if batch and (sum(len(w.images) for w in batch) >= self._batch or item is None or done):
+                    self._embed(batch, to_write)
                     batch = []
         except BaseException as exc:
             log.exception("the model failed while embedding")
@@ -155,6 +170,17 @@ class IndexingPipeline:
                 done = to_embed.get() is _DONE
         finally:
             to_write.put(_DONE)
+
+    def _embed(self, batch: list[_ToEmbed], to_write: queue.Queue) -> None:
+        """Embed a batch's images (a video brings all its frames), a model batch at a time."""
+        images = [image for waiting in batch for image in waiting.images]
+        vectors = np.concatenate([np.asarray(self._model.embed_prepared(images[i:i + self._batch]))
+                                  for i in range(0, len(images), self._batch)])
+        at = 0
+        for waiting in batch:
+            n = len(waiting.images)
+            to_write.put(_embedded(waiting, vectors[at:at + n]))
+            at += n
 
     # -- writer (caller's thread) ---------------------------------------
     def run(self, jobs: list, missing: dict | None = None) -> Counts:
@@ -221,7 +247,7 @@ class IndexingPipeline:
 
     def _write(self, item, counts: Counts, missing: dict) -> None:
         if isinstance(item, _Embedded):
-            self._writer.embedded(item.job, item.digest, item.meta, item.vector)
+            self._writer.embedded(item.job, item.digest, item.meta, item.vector, item.frames)
             counts.embedded += 1
             counts.updated += item.job.photo_id is not None
             return

@@ -10,6 +10,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from core.imaging.formats import is_video
 from core.pipeline.decode_worker import Preparer, handles
 from core.types import Progress
 
@@ -29,6 +30,14 @@ class ThumbnailMade:
 
 @handles(ThumbnailJob)
 def make_thumbnail(worker: Preparer, job: ThumbnailJob):
+    if is_video(job.path):
+        from core.pipeline.video_job import on_cover
+
+        def store(digest, cover) -> ThumbnailMade:
+            worker.thumbnails.store(digest, cover, replace=True)
+            return ThumbnailMade(digest)
+        return on_cover(worker, job.path, worker.config.thumbnail_size, store)
+
     def make(data: bytes, digest: str) -> ThumbnailMade:
         decoded = worker.decode(data, job.path, worker.config.thumbnail_size)
         worker.thumbnails.store(digest, decoded.image, replace=True)

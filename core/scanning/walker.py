@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from core.imaging.formats import is_photo
+from core.imaging.formats import is_media
 from core.imaging.reading import link_error_reason, not_a_file_reason
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def walk(root: str, on_skip: OnSkip | None = None) -> Iterator[FileEntry]:
                     if not is_excluded_dir(entry.name):
                         subdirs.append(entry.path)
                     continue
-                if not is_photo(entry.name) or entry.name.startswith("."):
+                if not is_media(entry.name) or entry.name.startswith("."):
                     continue
                 st = entry.stat(follow_symlinks=True)
             except OSError as exc:  # broken link, link loop, vanished mid-walk, no permission
@@ -86,7 +86,7 @@ def walk(root: str, on_skip: OnSkip | None = None) -> Iterator[FileEntry]:
 
 def stat_photo(path: str, on_skip: OnSkip | None = None) -> FileEntry | None:
     """The entry for one file, or None if it is gone, not a photo, or not a regular file."""
-    if not is_photo(path):
+    if not is_media(path):
         return None
     try:
         st = os.stat(path)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 def photo_filter(query: SearchQuery, person_photos: frozenset[int] | None = None) -> PhotoFilter:
     """The photo filter a query asks for (`person_photos`: its person's photos, from the people store)."""
     return PhotoFilter(after=parse_date(query.after), before=parse_date(query.before, end=True),
-                       folder=query.folder, among=person_photos)
+                       folder=query.folder, media=query.media, among=person_photos)
 
 
 def allowed_ids(photos: Photos, where: PhotoFilter) -> set[int] | None:
@@ -30,9 +30,13 @@ def allowed_ids(photos: Photos, where: PhotoFilter) -> set[int] | None:
     return photos.allowed(where) if where.narrows else None
 
 
-def to_hits(photos: Photos, pairs: list[tuple[int, float]]) -> list[SearchHit]:
+def to_hits(photos: Photos, pairs: list[tuple[int, float]], moments: dict[int, float] | None = None
+            ) -> list[SearchHit]:
+    """Hits for (photo id, score) pairs; `moments` gives a video hit the time of its best frame."""
     found = photos.hits([p for p, _ in pairs]) if pairs else {}
-    return [SearchHit(photo_id=pid, path=found[pid][0], score=round(score, 4), taken_at=found[pid][1])
+    moments = moments or {}
+    return [SearchHit(photo_id=pid, path=found[pid].path, score=round(score, 4), taken_at=found[pid].taken_at,
+                      media=found[pid].media, time_s=moments.get(pid))
             for pid, score in pairs if pid in found]
 
 

@@ -21,11 +21,12 @@ class SearchQuery:
     folder: str | None = None
     person: str | None = None           # a person's name or #id: photos they are in
     place: str | None = None            # a city, region or country (case- and accent-insensitive)
+    media: str | None = None            # "photo" or "video": only those
     top: int = 20
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.after or self.before or self.folder or self.person or self.place)
+        return bool(self.after or self.before or self.folder or self.person or self.place or self.media)
 
 
 def parse(text: str) -> tuple[str, tuple[str, ...]]:

@@ -5,7 +5,8 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
-from desktop_app.grid.model import PhotoIdRole, ScoreRole
+from core.dates import clock
+from desktop_app.grid.model import DurationRole, PhotoIdRole, ScoreRole
 
 
 def fill_source(pixmap_size: QSize, target: QSize) -> QRectF:
@@ -48,6 +49,9 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.setPen(highlight)
             painter.drawRect(cell.adjusted(1, 1, -2, -2))
             painter.drawRect(cell.adjusted(2, 2, -3, -3))
+        duration = index.data(DurationRole)
+        if duration is not None:
+            self._pill(painter, cell, f"▶ {clock(duration)}", right=True)
         if option.state & QStyle.StateFlag.State_MouseOver:
             score = index.data(ScoreRole)
             if score is not None:
@@ -64,11 +68,12 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.restore()
 
     @staticmethod
-    def _pill(painter: QPainter, cell: QRect, text: str) -> None:
-        """A dark label in the cell's bottom-left corner (readable on any photo)."""
+    def _pill(painter: QPainter, cell: QRect, text: str, right: bool = False) -> None:
+        """A dark label in the cell's bottom-left (or bottom-right) corner, readable on any photo."""
         metrics = painter.fontMetrics()
-        box = QRectF(cell.left() + 6, cell.bottom() - 6 - metrics.height() - 4,
-                     metrics.horizontalAdvance(text) + 12, metrics.height() + 4)
+        width = metrics.horizontalAdvance(text) + 12
+        box = QRectF(cell.right() - 6 - width if right else cell.left() + 6,
+                     cell.bottom() - 6 - metrics.height() - 4, width, metrics.height() + 4)
         path = QPainterPath()
         path.addRoundedRect(box, 6, 6)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

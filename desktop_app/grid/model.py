@@ -22,6 +22,8 @@ PathRole = Qt.ItemDataRole.UserRole + 1
 PhotoIdRole = Qt.ItemDataRole.UserRole + 2
 ScoreRole = Qt.ItemDataRole.UserRole + 3
 DateRole = Qt.ItemDataRole.UserRole + 4
+DurationRole = Qt.ItemDataRole.UserRole + 5   # a video's length in seconds; None for a photo
+MomentRole = Qt.ItemDataRole.UserRole + 6     # a video hit's matching moment in seconds
 LRU_SIZE = 600
 
 
@@ -115,8 +117,12 @@ class PhotoGridModel(QAbstractListModel):
     def photo_ids(self) -> list[int]:
         return [r.photo_id for r in self._rows]
 
-    def scores(self) -> list[tuple[int, float | None]]:
-        return [(r.photo_id, r.score) for r in self._rows]
+    def hit_details(self, likely: int | None) -> tuple[dict, dict]:
+        """What the viewer shows of search results: id -> (score, above the cutoff), and
+        video id -> its matching moment. `likely`: how many rows are above the cutoff."""
+        scores = {r.photo_id: (r.score, likely is None or i < likely) for i, r in enumerate(self._rows)
+                  if r.score is not None}
+        return scores, {r.photo_id: r.time_s for r in self._rows if r.time_s is not None}
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -146,6 +152,10 @@ class PhotoGridModel(QAbstractListModel):
             return score
         if role == DateRole:
             return row.date
+        if role == DurationRole:
+            return row.duration_s
+        if role == MomentRole:
+            return row.time_s
         return None
 
     def _take_loaded(self) -> None:

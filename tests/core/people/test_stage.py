@@ -117,3 +117,17 @@ def test_photos_on_an_offline_folder_wait_for_it_instead_of_being_searched_at_ev
     library.scan()                         # back: searched once
     assert set(_scans(library)) == set(truth)
     assert stage.pending(library.db) == []
+
+
+def test_a_video_is_searched_through_its_thumbnail_frame(library, tmp_path):
+    from tests.data.videos import red_circle_clip
+
+    (tmp_path / "roll").mkdir()
+    video = red_circle_clip(tmp_path / "roll" / "clip.mp4")
+    library.settings.set("faces", True)
+    library.add_root(tmp_path / "roll")
+    assert library.scan().failed == 0
+    (content_hash, faces, error), = library.db.read(
+        "SELECT s.content_hash, s.faces, s.error FROM face_scans s JOIN photos p ON p.id = s.photo_id "
+        "WHERE p.path = ?", (str(video),))
+    assert (content_hash, faces, error) == (library.photo(library.photo_id(str(video))).content_hash, 0, None)

@@ -2,6 +2,7 @@
 from PIL import Image
 
 from tests.conftest import shapes
+from tests.data.videos import Shot, write_video
 
 
 def _sides(library, truth):
@@ -14,6 +15,7 @@ def _sides(library, truth):
 
 def test_a_new_thumbnail_size_remakes_the_thumbnails_at_the_next_scan(library, tmp_path):
     truth = shapes.write_folder(tmp_path / "photos", per_combo=1, size=400)
+    truth[str(write_video(tmp_path / "photos" / "clip.mp4", [Shot(0, 2)], size=(640, 480)))] = None
     library.settings.set("auto_tag", False)
     library.settings.set("faces", False)
     library.add_root(tmp_path / "photos")

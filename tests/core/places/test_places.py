@@ -96,7 +96,8 @@ def test_an_existing_library_from_before_places_gets_them_and_keeps_everything_e
     places = Places(db)
     assert places.name_unnamed() == 2                            # the two with GPS, the one at sea too
     assert places.of(1).label == "Helsinki, Uusimaa, Finland" and places.of(3) is None
-    assert db.read("SELECT * FROM photos ORDER BY id") == before
+    after = db.read("SELECT * FROM photos ORDER BY id")
+    assert [row[:len(before[0])] for row in after] == before     # later migrations only add columns
     assert places.name_unnamed() == 0
 
 

@@ -1,0 +1,149 @@
+"""What a decode worker does with a video: open it once, hash a sample, sample frames.
+
+FFmpeg (through PyAV) reads only a file object on the descriptor that was
+checked, never the path again, and never the whole file into memory. Work is
+bounded by the frames sampled (core/video/sampling.py), not by the file's
+size, and every frame decoded tells the pool the worker is alive, so the
+time limit catches a decoder that hangs without cutting a long video short.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.imaging import reading
+from core.imaging.decode import DecodeError
+from core.imaging.phash import dhash
+from core.pipeline.decode_worker import Failed, Gone, Known, Outcome, Preparer, Skipped
+from core.types import PhotoMeta
+from core.video.probe import VideoInfo, probe
+from core.video.sampling import Frame, representative, sample
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PreparedVideo:
+    """A video ready for the model: its kept frames, as model crops, and when each is."""
+    digest: str
+    meta: PhotoMeta
+    times: tuple[float, ...]
+    pixels: np.ndarray      # uint8 (frames, S, S, 3)
+
+
+def _opened(path: str) -> reading.OpenVideo | Outcome:
+    try:
+        return reading.open_video(path)
+    except reading.NotAFile as exc:
+        return Skipped(str(exc))
+    except reading.Gone as exc:
+        return Gone(str(exc))
+    except reading.Unreadable as exc:
+        return Failed(None, str(exc))
+
+
+def _digest(opened: reading.OpenVideo) -> str | Outcome:
+    try:
+        return opened.sampled_hash()
+    except OSError as exc:
+        return Failed(None, f"cannot read file: {exc.strerror or exc}")
+
+
+def index_video(worker: Preparer, job) -> Outcome:
+    """A planner job for a video file (decode_worker dispatches here by extension)."""
+    opened = _opened(job.path)
+    if not isinstance(opened, reading.OpenVideo):
+        return opened
+    with opened:
+        digest = _digest(opened)
+        if not isinstance(digest, str):
+            return digest
+        if job.photo_id is not None and digest == job.old_hash and not job.force:
+            return Known(digest, None)
+        source = worker.known_source(digest)
+        if source is not None:
+            return Known(digest, source)
+        return worker.guarded(job.path, digest, lambda: _prepare(worker, opened, digest))
+
+
+def on_cover(worker: Preparer, path: str, side: int, work) -> Outcome:
+    """work(content hash, the video's thumbnail frame as a PIL image at least `side` on its short
+    side): what the thumbnail remake and the face search do with a video."""
+    from PIL import Image
+
+    opened = _opened(path)
+    if not isinstance(opened, reading.OpenVideo):
+        return opened
+    with opened:
+        digest = _digest(opened)
+        if not isinstance(digest, str):
+            return digest
+
+        def run() -> Outcome:
+            _info, frames = _sampled(worker, opened, side)
+            return work(digest, Image.fromarray(representative(frames).pixels))
+        return worker.guarded(path, digest, run)
+
+
+def _first_rotation(container, stream) -> int:
+    """The display rotation, from the first frame (PyAV reads the display matrix there)."""
+    for frame in container.decode(stream):
+        return round((frame.rotation or 0) / 90) * 90 % 360
+    raise DecodeError("the video has no frame that can be decoded")
+
+
+def _sampled(worker: Preparer, opened: reading.OpenVideo, side: int | None = None) -> tuple[VideoInfo, list[Frame]]:
+    """The video's info and kept frames (at least one; short side `side`, else the worker's
+    decode size), or DecodeError saying why not."""
+    import av
+
+    try:
+        container = av.open(opened.file, mode="r", metadata_errors="ignore")
+    except av.FFmpegError as exc:
+        raise DecodeError(f"not a video FFmpeg can read ({exc.strerror or type(exc).__name__})") from None
+    with container:
+        if not container.streams.video:
+            raise DecodeError("the file has no video stream")
+        stream = container.streams.video[0]
+        stream.thread_count = 1   # one worker per core already: decoder threads would only contend
+        width, height = stream.codec_context.width, stream.codec_context.height
+        if not width or not height:
+            raise DecodeError("the video stream has no picture size")
+        if width * height > worker.config.max_pixels:
+            raise DecodeError(f"the video claims {width}x{height} pixels a frame: too large to be real")
+        try:
+            rotation = _first_rotation(container, stream)
+            info = probe(container, stream, rotation)
+            frames = sample(container, stream, info.duration_s, worker.config.sampling,
+                            side or worker.config.min_side, rotation, worker.heartbeat)
+        except av.FFmpegError as exc:
+            raise DecodeError(f"damaged or truncated video ({exc.strerror or type(exc).__name__})") from None
+    if not frames:
+        raise DecodeError("no frame of the video could be decoded")
+    return info, frames
+
+
+def _prepare(worker: Preparer, opened: reading.OpenVideo, digest: str) -> Outcome:
+    from PIL import Image
+
+    info, frames = _sampled(worker, opened)
+    cover = Image.fromarray(representative(frames).pixels)
+    worker.thumbnails.store(digest, cover)
+    return PreparedVideo(digest, _meta(info, dhash(cover)), tuple(round(f.time_s, 3) for f in frames),
+                         _crops(worker, frames))
+
+
+def _crops(worker: Preparer, frames: list[Frame]) -> np.ndarray:
+    from PIL import Image
+
+    if worker.crop is None:   # the model preprocesses in its own process: hand over the reduced frames
+        return np.stack([f.pixels for f in frames])
+    return np.stack([worker.crop.crop(Image.fromarray(f.pixels)) for f in frames])
+
+
+def _meta(info: VideoInfo, phash: int) -> PhotoMeta:
+    return PhotoMeta(taken_at=info.taken_at, camera_make=info.camera_make, camera_model=info.camera_model,
+                     latitude=info.latitude, longitude=info.longitude, width=info.width, height=info.height,
+                     phash=phash, media="video", duration_s=info.duration_s)

@@ -1,0 +1,77 @@
+"""Videos in the window: a duration badge on their cell, and a player that starts at the matched moment."""
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QStyleOptionViewItem
+
+from desktop_app.grid.model import DurationRole, MomentRole, PathRole
+from desktop_app.mainwindow import MainWindow
+from tests.data import shapes
+from tests.data.videos import red_circle_clip
+
+
+@pytest.fixture
+def video_window(qtbot, library, tmp_path):
+    folder = tmp_path / "roll"
+    shapes.write_folder(folder, per_combo=1)
+    video = red_circle_clip(folder / "beach.mp4")
+    library.add_root(folder)
+    assert library.scan().failed == 0
+    win = MainWindow(library, watch=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.model.rowCount() == 21, timeout=10000)
+    yield win, video
+    win.close()
+
+
+def _row_of(win, path) -> int:
+    return next(i for i in range(win.model.rowCount()) if win.model.index(i).data(PathRole) == str(path))
+
+
+def test_a_video_cell_carries_its_duration_badge(video_window):
+    win, video = video_window
+    index = win.model.index(_row_of(win, video))
+    assert index.data(DurationRole) == pytest.approx(10.0, abs=0.2)
+    photo = win.model.index(0 if _row_of(win, video) else 1)
+    assert photo.data(DurationRole) is None
+
+    def painted(idx) -> QImage:
+        image = QImage(200, 150, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        option = QStyleOptionViewItem()
+        option.rect = QRect(0, 0, 200, 150)
+        painter = QPainter(image)
+        win.grid.itemDelegate().paint(painter, option, idx)
+        painter.end()
+        return image
+
+    def dark_pixels(image: QImage) -> int:   # the badge is a dark pill in the bottom-right corner
+        return sum(QColor(image.pixel(x, y)).lightness() < 100 for x in range(120, 200) for y in range(110, 150))
+
+    assert dark_pixels(painted(index)) > 200
+    assert dark_pixels(painted(photo)) == 0
+
+
+def test_a_video_opened_from_a_search_plays_from_the_matching_moment(qtbot, video_window):
+    win, video = video_window
+    qtbot.keyClicks(win.search, "a red circle on a blue background")
+    qtbot.waitUntil(lambda: win.view == ("search", "a red circle on a blue background")
+                    and any(win.model.index(i).data(MomentRole) is not None for i in range(win.model.rowCount())),
+                    timeout=10000)
+    row = _row_of(win, video)
+    moment = win.model.index(row).data(MomentRole)
+    assert 4.0 <= moment <= 6.0
+    viewer = win.open_viewer(win.model.index(row))
+    qtbot.addWidget(viewer)
+    qtbot.waitUntil(lambda: viewer.player is not None and viewer.player.player.duration() > 0, timeout=15000)
+    qtbot.waitUntil(lambda: viewer.player.player.position() >= 4000, timeout=10000)
+    assert viewer.player.player.position() < 7000
+    assert viewer.stage.currentWidget() is viewer.player
+    assert "Length:</b> 0:10" in viewer.details.text()
+    viewer.player.toggle()      # pause
+    qtbot.waitUntil(lambda: viewer.player.player.playbackState() != viewer.player._playing, timeout=5000)
+    viewer.step(1 if row == 0 else -1)   # a photo: the player lets go of the video
+    qtbot.waitUntil(lambda: viewer.stage.currentWidget() is viewer.image, timeout=10000)
+    assert viewer.player.player.source().isEmpty()
+    viewer.close()
