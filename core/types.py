@@ -33,6 +33,7 @@ class GridRow(NamedTuple):
     date: str | None       # taken, else added (ISO)
     duration_s: float | None = None   # a video's length (its cell's badge)
     time_s: float | None = None       # a video search hit's moment (where the player starts)
+    live: bool = False                # a Live Photo: a still with its motion (core/db/live.py)
 
 
 @dataclass(frozen=True)

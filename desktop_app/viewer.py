@@ -63,6 +63,7 @@ class _Shown:
     place: object = None           # core.places.gazetteer.Place
     image: object = None           # QImage
     inset: object = None           # QImage: the map around the photo's position
+    motion: str | None = None      # a Live Photo's motion (the video beside the still)
 
 
 class Viewer(QDialog):
@@ -74,6 +75,7 @@ class Viewer(QDialog):
         self.scores = scores or {}
         self.moments = moments or {}
         self.player = None             # desktop_app.video_player.VideoPlayer, made for the first video
+        self.motion: str | None = None
         self.window_ = window
         self.library = window.library
         self.tasks = window.tasks
@@ -95,6 +97,10 @@ class Viewer(QDialog):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.details)
+        self.live = QPushButton("▶ Play the Live Photo")
+        self.live.setVisible(False)
+        self.live.clicked.connect(self.play_motion)
+        side_layout.addWidget(self.live)
         self.inset = QLabel()             # where the photo was taken, on the offline map
         self.inset.setVisible(False)
         side_layout.addWidget(self.inset)
@@ -143,7 +149,8 @@ class Viewer(QDialog):
                 inset = map_inset(photo.latitude, photo.longitude)
             image = None if photo.media == "video" else _read_image(lib, photo.path)
             return _Shown(photo_id, photo, lib.organizer.tags_of(photo.path), lib.organizer.albums.containing(photo_id),
-                          lib.people.in_photo(photo_id), lib.places.of(photo_id), image, inset)
+                          lib.people.in_photo(photo_id), lib.places.of(photo_id), image, inset,
+                          lib.photos.motion_of(photo_id))
 
         self.tasks.run(load, self._loaded)
 
@@ -164,6 +171,8 @@ class Viewer(QDialog):
                              + (f"<br><b>People:</b> {', '.join(html.escape(n) for n in names)}" if names else "")
                              + _score_line(self.scores.get(photo_id)))
         self._pixmap = QPixmap.fromImage(image) if image is not None and not image.isNull() else QPixmap()
+        self.motion = shown.motion
+        self.live.setVisible(shown.motion is not None)
         self._show_media(photo)
         self._show_tags(tags)
 
@@ -175,6 +184,14 @@ class Viewer(QDialog):
             self.stage.setCurrentWidget(self.image)
             self._fit()
             return
+        self._play(photo.path, self.moments.get(photo.id))
+
+    def play_motion(self) -> None:
+        """Play a Live Photo's motion in place of its still."""
+        if self.motion is not None:
+            self._play(self.motion, None)
+
+    def _play(self, path: str, start_s: float | None) -> None:
         if self.player is None:
             try:
                 from desktop_app.video_player import VideoPlayer
@@ -185,7 +202,7 @@ class Viewer(QDialog):
             self.player = VideoPlayer()
             self.stage.addWidget(self.player)
         self.stage.setCurrentWidget(self.player)
-        self.player.open(photo.path, self.moments.get(photo.id))
+        self.player.open(path, start_s)
 
     def _show_tags(self, tags) -> None:
         self.tags.clear()

@@ -32,6 +32,10 @@ import sys
 sys.path.insert(0, sys.argv[1])
 import shapes
 shapes.write_folder(sys.argv[2], per_combo=2)
+import pathlib
+sys.path.insert(0, str(pathlib.Path(sys.argv[1]).parents[1]))
+from tests.data.videos import red_circle_clip
+red_circle_clip(sys.argv[2] + "/beach.mp4")
 PY
 offline=""
 if command -v unshare >/dev/null && unshare -rn true 2>/dev/null; then offline="unshare -rn"; fi
@@ -49,10 +53,14 @@ else
         --arch "$repo/tests/data/tiny_clip/photosift-tiny.json" --name tiny
 fi
 $offline "$app" --cli --library "$lib" index "$work/photos" -q
-top=$($offline "$app" --cli --library "$lib" search a red circle --top 1 --json | "$py" -c \
+top=$($offline "$app" --cli --library "$lib" search a red circle --top 1 --type photo --json | "$py" -c \
     'import json,sys; print(json.load(sys.stdin)[0]["path"])')
 case "$top" in *red-circle*) echo "search ok${offline:+ (with no network)}: $top" ;;
     *) echo "unexpected top hit: $top"; exit 1 ;; esac
+moment=$($offline "$app" --cli --library "$lib" search a red circle on a blue background --type video --json \
+    | "$py" -c 'import json,sys; h=json.load(sys.stdin)[0]; print(h["path"], h["time_s"])')
+case "$moment" in *beach.mp4\ [45].*) echo "video search ok: $moment" ;;
+    *) echo "unexpected video hit: $moment"; exit 1 ;; esac
 if command -v xvfb-run >/dev/null; then run="xvfb-run -a"; else run=""; export QT_QPA_PLATFORM=offscreen; fi
 # The window runs until stopped: it must still be up after 20 s and have shown its first view
 # (the app logs it). The shipped app has no test flags; the benchmarks drive it from tests/.

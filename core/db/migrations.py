@@ -237,13 +237,31 @@ CREATE INDEX photo_places_region ON photo_places(region_key);
 CREATE INDEX photo_places_country ON photo_places(country_key);
 """
 
-# Videos: a photo row with media 'video' and a duration. Its vector in `embeddings` is the
+# Videos: a photo row with media 'video' and a duration. A Live Photo is a still and a short
+# video of the same name (`stem`) in one folder: the video's live_of names the still, the
+# still's motion names the video (core/db/live.py pairs them). Its vector in `embeddings` is the
 # mean of its kept frames (what tags, albums and duplicates compare); each kept frame's own
 # vector is a row here, keyed photo_id * 1024 + frame number (core/db/frames.py), which
 # the frame index searches so a hit can say at which moment.
 V10 = """
 ALTER TABLE photos ADD COLUMN media TEXT NOT NULL DEFAULT 'photo';
 ALTER TABLE photos ADD COLUMN duration_s REAL;
+ALTER TABLE photos ADD COLUMN stem TEXT;
+ALTER TABLE photos ADD COLUMN live_of INTEGER REFERENCES photos(id) ON DELETE SET NULL;
+ALTER TABLE photos ADD COLUMN motion INTEGER REFERENCES photos(id) ON DELETE SET NULL;
+UPDATE photos SET stem = lower(CASE WHEN instr(substr(path, length(folder) + 2), '.') = 0
+    THEN substr(path, length(folder) + 2)
+    ELSE substr(substr(path, length(folder) + 2), 1, length(substr(path, length(folder) + 2))
+         - length(replace(substr(path, length(folder) + 2),
+                          rtrim(substr(path, length(folder) + 2), replace(substr(path, length(folder) + 2), '.', '')),
+                          '')) - 1) END);
+CREATE INDEX photos_stem ON photos(folder, stem);
+DROP VIEW indexed_photos;
+CREATE VIEW indexed_photos AS
+    SELECT id, root_id, path, content_hash, taken_at, added_at, latitude, longitude, media FROM photos
+    WHERE state = 'indexed' AND live_of IS NULL;
+CREATE INDEX photos_live_of ON photos(live_of);
+CREATE INDEX photos_motion ON photos(motion);
 CREATE TABLE video_frames (
     key INTEGER NOT NULL,
     photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,

@@ -25,7 +25,8 @@ _PHOTO_COLUMNS = ("id, path, size, mtime, content_hash, width, height, taken_at,
 # SQLite builds the grid's rows whole: at 100k photos a Python pass computing
 # the aspect ratio and date cost as much as the query, before the first paint.
 _GRID_COLUMNS = ("p.id, p.path, p.content_hash, NULL, CASE WHEN p.width > 0 AND p.height > 0 "
-                 "THEN CAST(p.width AS REAL) / p.height ELSE 1.0 END, COALESCE(p.taken_at, p.added_at), p.duration_s")
+                 "THEN CAST(p.width AS REAL) / p.height ELSE 1.0 END, COALESCE(p.taken_at, p.added_at), p.duration_s, NULL, "
+                 "p.motion IS NOT NULL")
 NEWEST_FIRST = "COALESCE(p.taken_at, p.added_at) DESC, p.id DESC"
 RECENTLY_ADDED = "p.added_at DESC, p.id DESC"
 
@@ -52,7 +53,8 @@ class PhotoFilter:
     def where(self, state_index: bool = False) -> tuple[list[str], list]:
         """SQL conditions on `photos p`. `state_index`: let SQLite use the state index, which
         pays when nearly every photo is wanted (an unfiltered timeline) and not otherwise."""
-        clauses, params = ["p.state = 'indexed'" if state_index else "+p.state = 'indexed'"], []
+        # A Live Photo's motion is shown through its still, never as an item of its own.
+        clauses, params = ["p.state = 'indexed'" if state_index else "+p.state = 'indexed'", "p.live_of IS NULL"], []
         if self.after:
             clauses.append("p.taken_at >= ?")
             params.append(self.after)
@@ -76,6 +78,7 @@ class HitRow(NamedTuple):
     path: str
     taken_at: str | None
     media: str
+    live_of: int | None     # a Live Photo's motion: its still stands for it
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,11 @@ class Photos:
         row = self._db.read_one(f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE id = ?", (photo_id,))
         return Photo(*row) if row else None
 
+    def motion_of(self, photo_id: int) -> str | None:
+        """The path of a Live Photo's motion (the short video beside the still), if it has one."""
+        return self._db.scalar("SELECT m.path FROM photos p JOIN photos m ON m.id = p.motion WHERE p.id = ?",
+                               (photo_id,))
+
     def id_at(self, path: str) -> int | None:
         """The id of the photo at this file system path."""
         return self._db.scalar("SELECT id FROM photos WHERE path = ?", (db_path(path),))
@@ -181,7 +189,7 @@ class Photos:
         out: dict[int, HitRow] = {}
         for chunk in chunked(list(ids)):
             for pid, *row in self._db.read(
-                    f"SELECT id, path, taken_at, media FROM photos WHERE id IN ({marks(chunk)})", chunk):
+                    f"SELECT id, path, taken_at, media, live_of FROM photos WHERE id IN ({marks(chunk)})", chunk):
                 out[pid] = HitRow(*row)
         return out
 
@@ -218,17 +226,23 @@ class Photos:
 
     def grid_rows(self, pairs: Sequence[tuple]) -> list[GridRow]:
         """Grid rows for (id, path, score) triples, in their order (search results, albums, groups);
-        a fourth item is a video hit's moment."""
+        a fourth item is a video hit's moment. A Live Photo's motion is left out: its still shows it."""
         details: dict[int, tuple] = {}
+        motions: set[int] = set()
         for chunk in chunked([p[0] for p in pairs]):
-            for pid, content_hash, width, height, date, duration in self._db.read(
-                    f"SELECT id, content_hash, width, height, COALESCE(taken_at, added_at), duration_s FROM photos "
-                    f"WHERE id IN ({marks(chunk)})", chunk):
-                details[pid] = (content_hash, width / height if width and height else 1.0, date, duration)
+            for pid, content_hash, width, height, date, duration, motion, live_of in self._db.read(
+                    f"SELECT id, content_hash, width, height, COALESCE(taken_at, added_at), duration_s, motion, "
+                    f"live_of FROM photos WHERE id IN ({marks(chunk)})", chunk):
+                details[pid] = (content_hash, width / height if width and height else 1.0, date, duration,
+                                motion is not None)
+                if live_of is not None:
+                    motions.add(pid)
         rows = []
         for pid, path, score, *moment in pairs:
-            content_hash, aspect, date, duration = details.get(pid, (None, 1.0, None, None))
-            rows.append(GridRow(pid, path, content_hash, score, aspect, date, duration, *moment[:1]))
+            if pid in motions:
+                continue
+            content_hash, aspect, date, duration, live = details.get(pid, (None, 1.0, None, None, False))
+            rows.append(GridRow(pid, path, content_hash, score, aspect, date, duration, (moment or [None])[0], live))
         return rows
 
     # -- counts ----------------------------------------------------------

@@ -26,6 +26,7 @@ import numpy as np
 from core.db.chunks import chunked, marks
 from core.db.files import record_skipped
 from core.db.frames import frame_key, frames_index_name
+from core.db.live import pair, stem_of
 from core.db.vectors import decode_vector, encode_vector, rounded
 from core.paths import db_path, raw_path
 from core.types import PhotoMeta
@@ -121,15 +122,16 @@ class PhotoWriter:
 
     def _upsert(self, conn, job, content_hash, state: str, error: str | None, meta: PhotoMeta | None) -> int:
         path = db_path(job.path)
-        location = (path, raw_path(job.path), os.path.dirname(path), job.root_id, job.size, job.mtime)
+        location = (path, raw_path(job.path), os.path.dirname(path), stem_of(path), job.root_id, job.size, job.mtime)
         meta = meta or PhotoMeta()
         cols = {c: getattr(meta, c) for c in _META_COLUMNS}
         if job.photo_id is not None:
             conn.execute(
-                "UPDATE photos SET path=?, path_raw=?, folder=?, root_id=?, size=?, mtime=?, content_hash=?, "
+                "UPDATE photos SET path=?, path_raw=?, folder=?, stem=?, root_id=?, size=?, mtime=?, content_hash=?, "
                 + ", ".join(f"{c}=?" for c in _META_COLUMNS)
                 + ", state=?, error=?, indexed_at=? WHERE id=?",
                 (*location, content_hash, *cols.values(), state, error, _now(), job.photo_id))
+            pair(conn, location[2], location[3])
             return job.photo_id
         # A stale row at this path (for example a failed file now replaced) gives way.
         stale = conn.execute("SELECT id FROM photos WHERE path = ?", (path,)).fetchone()
@@ -137,10 +139,11 @@ class PhotoWriter:
             conn.execute("DELETE FROM photos WHERE id = ?", stale)
             self._ops.append(_Remove(None, stale[0]))
         cur = conn.execute(
-            "INSERT INTO photos(path, path_raw, folder, root_id, size, mtime, content_hash, "
+            "INSERT INTO photos(path, path_raw, folder, stem, root_id, size, mtime, content_hash, "
             + ", ".join(_META_COLUMNS) + ", state, error, added_at, indexed_at) VALUES ("
-            + ",".join("?" * (7 + len(_META_COLUMNS) + 4)) + ")",
+            + ",".join("?" * (8 + len(_META_COLUMNS) + 4)) + ")",
             (*location, content_hash, *cols.values(), state, error, _now(), _now()))
+        pair(conn, location[2], location[3])
         return cur.lastrowid
 
     def _put_vector(self, conn, photo_id: int, model: str, vector: np.ndarray) -> None:
@@ -218,15 +221,20 @@ class PhotoWriter:
                              replace)
 
     def moved(self, job, photo_id: int) -> None:
-        """The same file under a new path: the row, its vector, tags and albums follow it."""
+        """The same file under a new path: the row, its vector, tags and albums follow it
+        (and a Live Photo's pairing, once both halves have moved)."""
         path = db_path(job.path)
         with self._db.transaction() as conn:
             if job.photo_id is not None and job.photo_id != photo_id:
                 conn.execute("DELETE FROM photos WHERE id = ?", (job.photo_id,))
                 self._ops.append(_Remove(None, job.photo_id))
-            conn.execute("UPDATE photos SET path=?, path_raw=?, folder=?, root_id=?, size=?, mtime=? WHERE id=?",
-                         (path, raw_path(job.path), os.path.dirname(path), job.root_id, job.size, job.mtime,
-                          photo_id))
+            old = conn.execute("SELECT folder, stem FROM photos WHERE id = ?", (photo_id,)).fetchone()
+            conn.execute("UPDATE photos SET path=?, path_raw=?, folder=?, stem=?, root_id=?, size=?, mtime=? "
+                         "WHERE id=?", (path, raw_path(job.path), os.path.dirname(path), stem_of(path), job.root_id,
+                                        job.size, job.mtime, photo_id))
+            for folder, stem in {*([tuple(old)] if old and old[0] is not None else []),
+                                 (os.path.dirname(path), stem_of(path))}:
+                pair(conn, folder, stem)
 
     def touched(self, job) -> None:
         """Same content, new mtime (a copy tool or `touch`): nothing to recompute."""

@@ -35,9 +35,10 @@ def to_hits(photos: Photos, pairs: list[tuple[int, float]], moments: dict[int, f
     """Hits for (photo id, score) pairs; `moments` gives a video hit the time of its best frame."""
     found = photos.hits([p for p, _ in pairs]) if pairs else {}
     moments = moments or {}
+    # A Live Photo's motion is found through its still, which the search also scores.
     return [SearchHit(photo_id=pid, path=found[pid].path, score=round(score, 4), taken_at=found[pid].taken_at,
                       media=found[pid].media, time_s=moments.get(pid))
-            for pid, score in pairs if pid in found]
+            for pid, score in pairs if pid in found and found[pid].live_of is None]
 
 
 def mark_likely(hits: list[SearchHit], typical: np.ndarray) -> list[SearchHit]:

@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from core.dates import clock
-from desktop_app.grid.model import DurationRole, PhotoIdRole, ScoreRole
+from desktop_app.grid.model import DurationRole, LiveRole, PhotoIdRole, ScoreRole
 
 
 def fill_source(pixmap_size: QSize, target: QSize) -> QRectF:
@@ -52,6 +52,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
         duration = index.data(DurationRole)
         if duration is not None:
             self._pill(painter, cell, f"▶ {clock(duration)}", right=True)
+        elif index.data(LiveRole):
+            self._pill(painter, cell, "◎ LIVE", right=True)
         if option.state & QStyle.StateFlag.State_MouseOver:
             score = index.data(ScoreRole)
             if score is not None:

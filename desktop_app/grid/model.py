@@ -24,6 +24,7 @@ ScoreRole = Qt.ItemDataRole.UserRole + 3
 DateRole = Qt.ItemDataRole.UserRole + 4
 DurationRole = Qt.ItemDataRole.UserRole + 5   # a video's length in seconds; None for a photo
 MomentRole = Qt.ItemDataRole.UserRole + 6     # a video hit's matching moment in seconds
+LiveRole = Qt.ItemDataRole.UserRole + 7       # a Live Photo (a still with its motion)
 LRU_SIZE = 600
 
 
@@ -156,6 +157,8 @@ class PhotoGridModel(QAbstractListModel):
             return row.duration_s
         if role == MomentRole:
             return row.time_s
+        if role == LiveRole:
+            return bool(row.live)
         return None
 
     def _take_loaded(self) -> None:

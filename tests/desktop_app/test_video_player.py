@@ -4,7 +4,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
 
-from desktop_app.grid.model import DurationRole, MomentRole, PathRole
+from desktop_app.grid.model import DurationRole, LiveRole, MomentRole, PathRole
 from desktop_app.mainwindow import MainWindow
 from tests.data import shapes
 from tests.data.videos import red_circle_clip
@@ -75,3 +75,29 @@ def test_a_video_opened_from_a_search_plays_from_the_matching_moment(qtbot, vide
     qtbot.waitUntil(lambda: viewer.stage.currentWidget() is viewer.image, timeout=10000)
     assert viewer.player.player.source().isEmpty()
     viewer.close()
+
+
+def test_a_live_photo_shows_once_with_its_badge_and_plays_its_motion(qtbot, library, tmp_path):
+    from tests.data.shapes import Scene
+    from tests.data.videos import Shot, write_video
+
+    folder = tmp_path / "live"
+    folder.mkdir()
+    shapes.render(Scene("star", "yellow", "purple"), 160).save(folder / "IMG_0001.JPG")
+    motion = write_video(folder / "IMG_0001.MOV", [Shot(0, 3, Scene("star", "yellow", "purple"))])
+    library.add_root(folder)
+    assert library.scan().failed == 0
+    win = MainWindow(library, watch=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.model.rowCount() == 1, timeout=10000)
+    assert win.model.index(0).data(LiveRole) is True
+    viewer = win.open_viewer(win.model.index(0))
+    qtbot.addWidget(viewer)
+    qtbot.waitUntil(lambda: viewer.photo is not None, timeout=10000)
+    assert viewer.live.isVisibleTo(viewer) and viewer.stage.currentWidget() is viewer.image
+    viewer.play_motion()
+    qtbot.waitUntil(lambda: viewer.player.player.duration() > 0, timeout=15000)
+    assert viewer.player.player.source().toLocalFile() == str(motion)
+    viewer.close()
+    win.close()

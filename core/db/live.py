@@ -1,0 +1,37 @@
+"""Live Photos: a still (HEIC or JPEG) and the short video beside it, shown as one item.
+
+Phones write them as IMG_0001.HEIC and IMG_0001.MOV in one folder. The pair
+is recorded on both rows (the video's live_of, the still's motion) whenever
+either is written or moved, so views hide the video and badge the still
+without a join. Deleting either file unpairs them by the foreign keys
+(ON DELETE SET NULL): the video left behind shows as a video again, and
+nothing is lost. Apple's content identifier (which pairs renamed files) is
+not read yet: a pair is found by name.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+log = logging.getLogger(__name__)
+
+LIVE_MAX_S = 6.0   # Apple's motion is about 3 s; a longer video of the same name is a video of its own
+
+
+def stem_of(path: str) -> str:
+    """The file's name without its extension, lower-cased: what pairs a still with its motion."""
+    return os.path.splitext(os.path.basename(path))[0].lower()
+
+
+def pair(conn, folder: str, stem: str) -> None:
+    """Pair (or unpair) the still and the motion with this name in this folder."""
+    rows = conn.execute("SELECT id, media, duration_s FROM photos WHERE folder = ? AND stem = ? AND state = 'indexed' "
+                        "ORDER BY id", (folder, stem)).fetchall()
+    still = next((pid for pid, media, _ in rows if media == "photo"), None)
+    motion = next((pid for pid, media, duration in rows
+                   if media == "video" and duration is not None and duration <= LIVE_MAX_S), None)
+    conn.execute("UPDATE photos SET live_of = NULL, motion = NULL WHERE folder = ? AND stem = ? "
+                 "AND (live_of IS NOT NULL OR motion IS NOT NULL)", (folder, stem))
+    if still is not None and motion is not None:
+        conn.execute("UPDATE photos SET live_of = ? WHERE id = ?", (still, motion))
+        conn.execute("UPDATE photos SET motion = ? WHERE id = ?", (motion, still))
