@@ -18,6 +18,7 @@ of the whole process tree under 2 GB.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import pathlib
@@ -87,7 +88,8 @@ def decode_only(folder: pathlib.Path, library: pathlib.Path) -> dict:
     from core.scanning.planner import Job
 
     with Library(library) as lib:
-        config = lib.decode_pool().config
+        # No model: the library already holds these videos, and a worker would find them known.
+        config = dataclasses.replace(lib.decode_pool().config, model=None)
     preparer = Preparer(config)
     out = {}
     for path in sorted(folder.glob("*.mp4")):
