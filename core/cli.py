@@ -121,7 +121,8 @@ def cmd_status(args) -> int:
 def _query(args, like: tuple[str, ...] = ()) -> SearchQuery:
     return SearchQuery(text=" ".join(getattr(args, "text", None) or []), negatives=tuple(args.negatives or ()),
                        like=tuple(getattr(args, "like", None) or ()) + like, after=args.after, before=args.before,
-                       folder=args.folder, person=args.person, place=args.place, media=args.type, top=args.top)
+                       folder=args.folder, person=args.person, place=args.place, media=args.type,
+                       text_in_photo=args.text_in_photo, top=args.top)
 
 
 def cmd_search(args) -> int:
@@ -132,6 +133,24 @@ def cmd_search(args) -> int:
         except ValueError as exc:
             raise PhotosiftError(str(exc)) from None
     _print_hits(hits, args.json)
+    return 0
+
+
+def cmd_text(args) -> int:
+    with _open(args) as lib:
+        photo_id = lib.photo_id(args.photo)
+        if photo_id is None:
+            raise PhotosiftError(f"not in the library: {args.photo} (index its folder first)")
+        lines = lib.text_in(photo_id)
+    if args.json:
+        _print_json(None if lines is None else [{"text": ln.text, "box": list(ln.box), "confidence": ln.confidence}
+                                                for ln in lines])
+    elif lines is None:
+        print("its text has not been read yet (it is read after indexing; `photosift config text_in_photos`)")
+    elif not lines:
+        print("no text found")
+    else:
+        print("\n".join(line.text for line in lines))
     return 0
 
 
@@ -298,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--person", metavar="NAME", help="only photos this person is in (a name or #ID)")
         p.add_argument("--place", metavar="NAME", help="only photos taken at this city, region or country")
         p.add_argument("--type", choices=("photo", "video"), help="only photos, or only videos")
+        p.add_argument("--text", dest="text_in_photo", metavar="WORDS",
+                       help='only photos with these words written in them (as a quoted "phrase" does)')
         p.add_argument("--json", action="store_true", help="a JSON array, best first (a video hit has its time_s)")
 
     p = sub.add_parser("search", help="find photos by description")
@@ -305,6 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--like", action="append", metavar="IMAGE", help="also like this image (repeatable)")
     filters(p)
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("text", help="the text read in a photo (receipts, signs, screenshots)")
+    p.add_argument("photo", metavar="PHOTO")
+    p.add_argument("--json", action="store_true", help="lines with their box (fractions of the photo) and confidence")
+    p.set_defaults(func=cmd_text)
 
     p = sub.add_parser("similar", help="find photos that look like IMAGE (inside or outside the library)")
     p.add_argument("image", metavar="IMAGE")

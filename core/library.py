@@ -41,8 +41,9 @@ from core.scanning.planner import Job, Plan, Planner
 from core.scoring import combine
 from core.search import engine
 from core.search.moments import merge as moments_merge
-from core.search.query import SearchQuery, parse
+from core.search.query import SearchQuery, parse, split_phrases
 from core.settings import Settings
+from core.stages import Stages
 from core.types import FileProblem, Photo, Root, ScanSummary, SearchHit
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class Library:
         self._text_lock = threading.Lock()          # ... and in its text tower
         self._organizer = None
         self._pools = DecodePools()
-        self._faces_warned = False
+        self.stages = Stages(self)
 
     @property
     def people(self):
@@ -256,8 +257,9 @@ class Library:
             self._remake_thumbnails(model_name, cancel, on_progress)
         if not (cancel and cancel.is_set()):
             self.places.name_unnamed()
-            self.tag_pending(cancel)
-            faces = self.find_faces(cancel, on_progress)
+            self.stages.tag_pending(cancel)
+            faces = self.stages.find_faces(cancel, on_progress)
+            self.stages.read_text(cancel, on_progress)
         seconds = time.monotonic() - start
         skipped = [f"{s.path}: {s.reason}" for s in [*plan.skipped, *skipped]]
         return ScanSummary(
@@ -282,38 +284,11 @@ class Library:
 
     def find_faces(self, cancel: threading.Event | None = None, on_progress=None):
         """The face stage (core/people/stage.py), if the `faces` setting is on and dlib is here."""
-        if not self.settings.get("faces") or not self.settings.get("active_model"):
-            return None
-        from core.people import stage
+        return self.stages.find_faces(cancel, on_progress)
 
-        why = stage.available()
-        if why:
-            if not self._faces_warned:
-                log.warning("people are off: %s", why)
-                self._faces_warned = True
-            return None
-        run = stage.run(self.db, self.decode_pool(self.serving_model_name()), cancel, on_progress)
-        if run.photos or run.copied:
-            log.info("faces: %d found in %d photos (%d copied from twins, %d failed) in %.1fs; %d joined people, "
-                     "%d new groups", run.faces, run.photos + run.copied, run.copied, run.failed, run.seconds,
-                     run.grouping.joined, run.grouping.proposed)
-        return run
-
-    def tag_pending(self, cancel: threading.Event | None = None) -> None:
-        """Tag the photos queued for it (new and changed ones), if auto_tag is on."""
-        if not self.settings.get("auto_tag") or not self.settings.get("active_model"):
-            return
-        if self.serving_model_name() != self.settings.get("active_model"):
-            return   # tags come from the serving model, which has no vectors for the new photos yet
-        from core.tagging import queue
-
-        if not queue.any_waiting(self.db):
-            return
-        try:
-            run = self.organizer.tag_pending(cancel)
-            log.info("tagged %d photos in %.1fs", run.photos, run.seconds)
-        except Exception:  # tags can be redone (`photosift tags retag`); the index is what matters
-            log.exception("automatic tagging failed")
+    def read_text(self, cancel: threading.Event | None = None, on_progress=None):
+        """The text stage (core/text/stage.py), as the `text_in_photos` setting says."""
+        return self.stages.read_text(cancel, on_progress)
 
     def _loaded_indexes(self) -> dict[str, VectorIndex]:
         with self._lock:
@@ -322,9 +297,7 @@ class Library:
     def _run_plan(self, plan: Plan, model_name, on_progress, cancel):
         # The decode pipeline (Pillow, decoders, worker processes) is imported by
         # the commands that index, not by a search.
-        from core.people import stage
         from core.pipeline.indexing import Counts, IndexingPipeline
-        from core.tagging import queue
 
         if not plan.jobs and not plan.missing:
             return Counts(), [], []
@@ -338,7 +311,7 @@ class Library:
         pipeline = IndexingPipeline(
             self.db, ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
             self.decode_pool(model_name), batch_size=self.settings.get("batch_size") or model.default_batch_size,
-            on_progress=on_progress, cancel=cancel, queues=(queue.enqueue, stage.enqueue))
+            on_progress=on_progress, cancel=cancel, queues=Stages.queues())
         try:
             counts = pipeline.run(plan.jobs, plan.missing)
         finally:
@@ -437,21 +410,35 @@ class Library:
         return engine.photo_filter(query, among)
 
     def search(self, query: SearchQuery) -> list[SearchHit]:
+        """Photos and videos by look (text, examples) and by the text in them (quoted phrases, --text)."""
+        from core.text.matching import TextSearch
+
         model_name = self.serving_model_name()
-        text, typed_negatives = parse(query.text)
+        rest, phrases = split_phrases(query.text)
+        phrases += [query.text_in_photo] if query.text_in_photo else []
+        text, typed_negatives = parse(rest)
+        text = text or ("" if query.like else " ".join(phrases))   # only a phrase: rank its photos by it too
         positives = ([self.text_vector(model_name, text)] if text else []) + \
                     [self.image_vector(model_name, p) for p in query.like]
         negatives = [self.text_vector(model_name, t) for t in (*typed_negatives, *query.negatives)] + \
                     [self.image_vector(model_name, p) for p in query.unlike]
         vector = combine(positives, negatives)
         allowed = engine.allowed_ids(self.photos, self.photo_filter(query))
+        texts = TextSearch(self.db)
+        if phrases:
+            allowed = texts.only(phrases, allowed)
         index, frames = self.index(model_name), self.index(frames_index_name(model_name))
         ef = self.settings.get("search_ef")
-        pairs, moments = index.search(vector, query.top, allowed, ef=ef), {}
+        pairs, moments, lifted = index.search(vector, query.top, allowed, ef=ef), {}, set()
         if frames.count:
-            pairs, moments = moments_merge(model_name, vector, pairs, frames.search_videos(vector, 4 * query.top, allowed, ef),
-                                           self.photos.videos_among([p for p, _ in pairs]), frames.frames, query.top)
-        return engine.mark_likely(engine.to_hits(self.photos, pairs, moments), index.typical_scores(vector))
+            pairs, moments = moments_merge(model_name, vector, pairs, frames.search_videos(vector, 4 * query.top,
+                                           allowed, ef), self.photos.videos_among([p for p, _ in pairs]),
+                                           frames.frames, query.top)
+        if rest.strip() and not phrases and texts.any():
+            pairs, lifted = texts.lift(parse(rest)[0], pairs, query.top, allowed,
+                                       lambda ids: self.vectors.scores(model_name, ids, vector))
+        hits = engine.mark_likely(engine.to_hits(self.photos, pairs, moments), index.typical_scores(vector))
+        return engine.lifted_first(hits, lifted)
 
     def similar(self, image: str, top: int = 20) -> list[SearchHit]:
         return self.search(SearchQuery(like=(image,), top=top))
@@ -462,6 +449,12 @@ class Library:
 
     def photo_id(self, path: str) -> int | None:
         return self.photos.id_at(os.path.abspath(os.path.expanduser(path)))
+
+    def text_in(self, photo_id: int):
+        """The lines read in a photo (core/text/reader.Line), or None if it was not read yet."""
+        from core.text import store
+
+        return store.lines_of(self.db, photo_id) if store.scanned(self.db, photo_id) else None
 
     def status(self, index_health: bool = True, all_problems: bool = False) -> LibraryStatus:
         """Counts, roots, failures, model and index health (the first 50 failures, or all of them)."""

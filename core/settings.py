@@ -91,6 +91,9 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("auto_tag", bool, True, "Tag new photos from the vocabulary as they are indexed."),
     Setting("faces", bool, True, "Find faces in new photos after indexing and group them into people. Face data "
             "stays in the library; `photosift people forget` deletes all of it."),
+    Setting("text_in_photos", str, "auto", "Read the text in photos (receipts, signs, screenshots) so searches find "
+            "it: auto reads a photo when a quick look finds text in it, all reads every photo (slower), off reads "
+            "none.", ("auto", "all", "off")),
     Setting("home", str, "", "Where you live, for trips: a city, region or country in the library "
             "(`photosift places list`); empty: where most of your photos were taken."),
     Setting("exact_search_limit", int, 100_000, "Libraries up to this many photos are searched by scoring every "

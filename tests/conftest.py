@@ -67,6 +67,8 @@ def library_template(tmp_path_factory) -> pathlib.Path:
         # Face finding is tested where it is the subject (tests/**/test_people*.py), which turn it
         # on; elsewhere it would only add dlib's start-up to every scan.
         lib.settings.set("faces", False)
+        # Likewise reading text (tests/core/text): RapidOCR's start-up would join every scan.
+        lib.settings.set("text_in_photos", "off")
     return folder
 
 

@@ -275,7 +275,50 @@ CREATE INDEX video_frames_photo ON video_frames(photo_id);
 CREATE INDEX video_frames_seq ON video_frames(model, seq);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10]
+# Text in photos (core/text): each line read, with its box (fractions of the upright photo)
+# and confidence; a photo's lines joined in photo_texts, indexed by FTS5 with diacritics
+# folded ("cafe" finds "CAFÉ") and kept in step by triggers, as sqlite-utils' enable_fts
+# writes them (external content, so the text is stored once); which content was read
+# (text_scans, so moved photos keep their text), and the queue the writer fills.
+# A tuple: statements that hold semicolons (the triggers) are run as they are.
+V11 = (
+    """CREATE TABLE photo_text (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        line INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL,
+        confidence REAL NOT NULL,
+        PRIMARY KEY (photo_id, line)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE photo_texts (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        text TEXT NOT NULL
+    )""",
+    "CREATE VIRTUAL TABLE photo_texts_fts USING fts5(text, content=photo_texts, content_rowid=photo_id, "
+    "tokenize='unicode61 remove_diacritics 2')",
+    """CREATE TRIGGER photo_texts_ai AFTER INSERT ON photo_texts BEGIN
+        INSERT INTO photo_texts_fts(rowid, text) VALUES (new.photo_id, new.text);
+    END""",
+    """CREATE TRIGGER photo_texts_ad AFTER DELETE ON photo_texts BEGIN
+        INSERT INTO photo_texts_fts(photo_texts_fts, rowid, text) VALUES ('delete', old.photo_id, old.text);
+    END""",
+    """CREATE TRIGGER photo_texts_au AFTER UPDATE ON photo_texts BEGIN
+        INSERT INTO photo_texts_fts(photo_texts_fts, rowid, text) VALUES ('delete', old.photo_id, old.text);
+        INSERT INTO photo_texts_fts(rowid, text) VALUES (new.photo_id, new.text);
+    END""",
+    """CREATE TABLE text_scans (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        content_hash TEXT,
+        lines INTEGER NOT NULL,
+        error TEXT,
+        scanned_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX text_scans_hash ON text_scans(content_hash)",
+    "CREATE TABLE text_queue (photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE)",
+    "INSERT INTO text_queue(photo_id) SELECT id FROM photos WHERE state = 'indexed'",
+)
+
+MIGRATIONS: list[str | tuple[str, ...]] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -290,7 +333,8 @@ def migrate(conn) -> None:
         log.info("migrating library schema to version %d", number + 1)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in MIGRATIONS[number].split(";"):
+            step = MIGRATIONS[number]
+            for statement in step if isinstance(step, tuple) else step.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number + 1}")

@@ -115,6 +115,13 @@ class Vectors:
             "WHERE e.model = ? AND p.state = 'indexed'", (model,))
         return Freshness(count, newest or 0)
 
+    def scores(self, model: str, ids: Sequence[int], query: np.ndarray) -> list[float]:
+        """Cosine of each photo's vector of record with the query (0.0 for one without a vector)."""
+        found: dict[int, float] = {}
+        for page in self.of(model, ids):
+            found.update(zip(page.ids.tolist(), (page.vectors.astype(np.float32) @ query).tolist()))
+        return [found.get(int(pid), 0.0) for pid in ids]
+
     # -- single vectors ----------------------------------------------------
     def one(self, model: str, photo_id: int) -> np.ndarray | None:
         blob = self._db.scalar("SELECT vector FROM embeddings WHERE photo_id = ? AND model = ?", (photo_id, model))

@@ -51,3 +51,11 @@ def mark_likely(hits: list[SearchHit], typical: np.ndarray) -> list[SearchHit]:
         return hits
     cutoff = adaptive_cutoff(np.array([h.score for h in hits]), typical)
     return [h if h.score >= cutoff else dataclasses.replace(h, likely=False) for h in hits]
+
+
+def lifted_first(hits: list[SearchHit], lifted: set[int]) -> list[SearchHit]:
+    """Hits whose text holds the query's words count as likely matches, and the likely come first."""
+    if not lifted:
+        return hits
+    hits = [dataclasses.replace(h, likely=True) if h.photo_id in lifted else h for h in hits]
+    return [h for h in hits if h.likely] + [h for h in hits if not h.likely]

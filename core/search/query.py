@@ -1,11 +1,13 @@
 """What a user asks for: words to match, words to avoid, examples, filters.
 
 Typed queries use a small syntax: `red kite -night -"power lines"` means
-"red kite", but not night and not power lines.
+"red kite", but not night and not power lines; a quoted phrase, `"gate b42"`,
+means words written in the photo (core/text), not a look.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shlex
 from dataclasses import dataclass
 
@@ -22,11 +24,13 @@ class SearchQuery:
     person: str | None = None           # a person's name or #id: photos they are in
     place: str | None = None            # a city, region or country (case- and accent-insensitive)
     media: str | None = None            # "photo" or "video": only those
+    text_in_photo: str | None = None    # only photos whose text (read by core/text) holds these words
     top: int = 20
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.after or self.before or self.folder or self.person or self.place or self.media)
+        return bool(self.after or self.before or self.folder or self.person or self.place or self.media
+                    or self.text_in_photo)
 
 
 def parse(text: str) -> tuple[str, tuple[str, ...]]:
@@ -38,6 +42,16 @@ def parse(text: str) -> tuple[str, tuple[str, ...]]:
     positive = [w for w in words if not (w.startswith("-") and len(w) > 1)]
     negative = tuple(w[1:] for w in words if w.startswith("-") and len(w) > 1)
     return " ".join(positive), negative
+
+
+_PHRASE = re.compile(r'(?<![-\w])"([^"]+)"')
+
+
+def split_phrases(text: str) -> tuple[str, list[str]]:
+    """The typed text without its quoted phrases (`"gate b42"`: text in the photo), and the phrases.
+    A quoted phrase after a minus (`-"power lines"`) stays: it excludes a look."""
+    phrases = [p.strip() for p in _PHRASE.findall(text) if p.strip()]
+    return " ".join(_PHRASE.sub(" ", text).split()), phrases
 
 
 def parse_date(value: str | None, end: bool = False) -> str | None:

@@ -1,0 +1,109 @@
+"""Reading the text in one image with RapidOCR (PP-OCR models on ONNX Runtime).
+
+Runs in a decode worker only (native code on the user's pixels). The shipped
+models (PP-OCRv6 small detection and recognition, PP-OCR mobile angle
+classifier; Apache-2.0, inside the rapidocr wheel) read Chinese and English,
+accented Latin included. The reader is one class behind `read()`, so another
+recogniser (a language setting) can take its place.
+
+Cost is kept in check in two steps: detection first runs on a small copy
+(GATE_SIDE): an image with no text region there is done, which is most
+photos. Otherwise the image is read at READ_SIDE, where receipt print is
+still legible. Detection keeps at most MAX_BOXES regions, and the text kept
+is bounded (MAX_LINES, MAX_CHARS), so dense noise that looks like a page of
+print costs bounded time and storage.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import NamedTuple
+
+import numpy as np
+from PIL import Image
+
+log = logging.getLogger(__name__)
+
+GATE_SIDE = 480       # long side of the detection-only first pass
+READ_SIDE = 1280      # long side the text is read at
+MAX_BOXES = 300       # text regions recognised, at most (the detector's max_candidates)
+MAX_LINES = 200
+MAX_CHARS = 20_000
+MIN_CONFIDENCE = 0.5
+_WORDY = re.compile(r"\w", re.UNICODE)
+
+
+class Line(NamedTuple):
+    """One line of text read, its box as fractions of the upright image (x, y, w, h), and confidence."""
+    text: str
+    box: tuple[float, float, float, float]
+    confidence: float
+
+
+def _scaled(img: Image.Image, side: int) -> np.ndarray:
+    img = img.convert("RGB")
+    if max(img.size) > side:
+        img = img.copy()
+        img.thumbnail((side, side), Image.Resampling.BILINEAR)
+    return np.asarray(img)
+
+
+# The model files inside the rapidocr wheel, named so RapidOCR never looks for them online
+# (it downloads a default model whose file is missing or fails its checksum).
+MODELS = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx", "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx"}
+
+
+def model_paths() -> dict[str, str]:
+    """The shipped model files, or FileNotFoundError saying which is missing."""
+    import importlib.resources
+
+    folder = importlib.resources.files("rapidocr") / "models"
+    paths = {}
+    for task, name in MODELS.items():
+        path = folder / name
+        if not path.is_file():
+            raise FileNotFoundError(f"the OCR model {name} is missing from the rapidocr package")
+        paths[f"{task}.model_path"] = str(path)
+    return paths
+
+
+class TextReader:
+    def __init__(self, threads: int = 1, gate_side: int = GATE_SIDE):
+        from rapidocr import RapidOCR
+
+        params = {**model_paths(), "Global.log_level": "error", "Global.max_side_len": READ_SIDE,
+                  "Det.limit_type": "max", "Det.limit_side_len": READ_SIDE, "Det.max_candidates": MAX_BOXES,
+                  "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                  "EngineConfig.onnxruntime.inter_op_num_threads": 1}
+        self._engine = RapidOCR(params=params)
+        self.gate_side = gate_side
+
+    def has_text(self, img: Image.Image) -> bool:
+        """The cheap first pass: does detection on a small copy find any text region?"""
+        # RapidOCR keeps the use_* flags of the last call: every call names all three.
+        result = self._engine(_scaled(img, self.gate_side), use_det=True, use_cls=False, use_rec=False)
+        boxes = getattr(result, "boxes", None)
+        return boxes is not None and len(boxes) > 0
+
+    def read(self, img: Image.Image, gate: bool = True) -> list[Line]:
+        """The lines of text in the image, top to bottom (none if the first pass finds none)."""
+        if gate and not self.has_text(img):
+            return []
+        pixels = _scaled(img, READ_SIDE)
+        result = self._engine(pixels, use_det=True, use_cls=True, use_rec=True)
+        if getattr(result, "txts", None) is None:
+            return []
+        h, w = pixels.shape[:2]
+        lines, chars = [], 0
+        for box, text, score in zip(result.boxes, result.txts, result.scores):
+            text = " ".join(str(text).split())
+            if score < MIN_CONFIDENCE or not _WORDY.search(text):   # a round shape read as "●" is not text
+                continue
+            xs, ys = np.asarray(box)[:, 0], np.asarray(box)[:, 1]
+            x0, y0 = max(0.0, float(xs.min()) / w), max(0.0, float(ys.min()) / h)
+            frame = (x0, y0, min(1.0, float(xs.max()) / w) - x0, min(1.0, float(ys.max()) / h) - y0)
+            lines.append(Line(text[:MAX_CHARS - chars], tuple(round(v, 4) for v in frame), round(float(score), 3)))
+            chars += len(lines[-1].text)
+            if len(lines) >= MAX_LINES or chars >= MAX_CHARS:
+                break
+        return sorted(lines, key=lambda line: (round(line.box[1], 2), line.box[0]))

@@ -1,0 +1,80 @@
+"""The text stage: after indexing, read the text in photos not read yet (`text_in_photos`).
+
+Like the face stage it runs after a scan's embedding, in the same decode
+workers, and search never waits for it. `auto` (the default) reads a photo
+only when detection on a small copy finds a text region; `all` reads every
+photo in full; `off` reads none.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from core.text import store
+from core.types import Progress
+
+log = logging.getLogger(__name__)
+
+BATCH = 32
+MODES = ("auto", "all", "off")
+
+
+@dataclass
+class TextRun:
+    photos: int = 0
+    with_text: int = 0
+    lines: int = 0
+    copied: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+
+
+def available() -> str | None:
+    """None if text can be read here, else why not (one line)."""
+    try:
+        import rapidocr  # noqa: F401
+    except ImportError:
+        return "rapidocr is not installed (pip install rapidocr)"
+    return None
+
+
+def run(db, pool, mode: str = "auto", cancel: threading.Event | None = None, on_progress=None) -> TextRun:
+    """Read every pending photo in the decode workers of `pool`, and store what was read."""
+    from core.pipeline.decode_worker import Failed, Gone
+    from core.text.text_job import TextFound, TextJob
+
+    start = time.monotonic()
+    out = TextRun()
+    todo = []
+    for queued in store.pending(db):
+        if store.copy_from_twin(db, queued):
+            out.copied += 1
+        else:
+            todo.append(queued)
+    if todo:
+        batch: list[store.Read] = []
+        jobs = [TextJob(q.path, q.photo_id, gate=mode != "all") for q in todo]
+        for job, outcome in pool.process(jobs, cancel):
+            if isinstance(outcome, TextFound):
+                batch.append(store.Read(job.photo_id, outcome.digest, outcome.lines))
+                out.lines += len(outcome.lines)
+                out.with_text += bool(outcome.lines)
+            elif isinstance(outcome, Failed):
+                batch.append(store.Read(job.photo_id, outcome.digest, (), outcome.reason))
+                out.failed += 1
+                log.info("no text read in %s: %s", job.path, outcome.reason)
+            elif not isinstance(outcome, Gone):
+                batch.append(store.Read(job.photo_id, None, (), str(getattr(outcome, "reason", outcome))))
+            out.photos += 1
+            if len(batch) >= BATCH:
+                store.store(db, batch)
+                batch = []
+            if on_progress:
+                rate = out.photos / max(time.monotonic() - start, 1e-6)
+                on_progress(Progress(out.photos, len(todo), rate, (len(todo) - out.photos) / rate if rate else None,
+                                     out.failed, phase="text"))
+        store.store(db, batch)
+    out.seconds = time.monotonic() - start
+    return out
