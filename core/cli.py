@@ -105,6 +105,10 @@ def cmd_status(args) -> int:
         print(f"people: {f['faces']} faces in {f['photos_scanned']} photos, {f['groups']} people, "
               f"{f['unsorted']} unsorted; {f['waiting']} photos waiting for the face search"
               + (f" (off: {f['unavailable']})" if f["unavailable"] else ""))
+    if status.text:
+        t = status.text
+        print(f"text: read in {t['read']} photos, found in {t['with_text']}; {t['waiting']} waiting"
+              + (f" (off: {t['unavailable']})" if t["unavailable"] else ""))
     if status.failures:
         print(f"failed to index ({status.failed}; retried when they change):")
         for failure in status.failures[:10]:

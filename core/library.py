@@ -474,6 +474,12 @@ class Library:
 
             out = dataclasses.replace(out, faces=dict(self.people.counts(), waiting=stage.waiting(self.db),
                                                       unavailable=stage.available()))
+        if self.settings.get("text_in_photos") != "off":
+            from core.text import stage as text, store as texts
+
+            read, with_text = texts.counts(self.db)
+            out = dataclasses.replace(out, text={"read": read, "with_text": with_text, "waiting": texts.waiting(self.db),
+                                                 "unavailable": text.available()})
         if active:
             from core.embedding.devices import pick_device_light
 

@@ -48,6 +48,7 @@ class LibraryStatus:
     device: str | None = None
     index: IndexHealth | None = None
     faces: dict | None = None                # People counts, waiting, unavailable (why faces are off)
+    text: dict | None = None                 # photos read, with text, waiting (text in photos)
 
     def to_json(self) -> dict:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

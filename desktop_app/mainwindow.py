@@ -296,7 +296,8 @@ class MainWindow(QMainWindow):
         if not index.isValid():
             return None
         scores, moments = self.model.hit_details(self.listing.likely if self.listing else None)
-        viewer = Viewer(self, self.model.photo_ids(), index.row(), scores, moments)
+        query = self.view.arg if self.view.kind == "search" else ""
+        viewer = Viewer(self, self.model.photo_ids(), index.row(), scores, moments, query)
         viewer.show()
         return viewer
 

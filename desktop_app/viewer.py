@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListW
 
 from core.dates import clock
 from core.errors import PhotosiftError
+from desktop_app.text_panel import TextPanel, draw as draw_text, query_words
 
 
 
@@ -64,14 +65,18 @@ class _Shown:
     image: object = None           # QImage
     inset: object = None           # QImage: the map around the photo's position
     motion: str | None = None      # a Live Photo's motion (the video beside the still)
+    lines: list = field(default_factory=list)   # the text read in it (core.text.reader.Line)
 
 
 class Viewer(QDialog):
     def __init__(self, window, photo_ids: list[int], position: int, scores: dict | None = None,
-                 moments: dict | None = None):
+                 moments: dict | None = None, query: str = ""):
         """scores: photo id -> (score, above the cutoff), when the photos are a search's results;
-        moments: video id -> the matching moment in seconds, where its playing starts."""
+        moments: video id -> the matching moment in seconds, where its playing starts;
+        query: the search typed, whose words are highlighted where the photo's text holds them."""
         super().__init__(window)
+        self.words = query_words(query)
+        self.lines: list = []
         self.scores = scores or {}
         self.moments = moments or {}
         self.player = None             # desktop_app.video_player.VideoPlayer, made for the first video
@@ -104,6 +109,8 @@ class Viewer(QDialog):
         self.inset = QLabel()             # where the photo was taken, on the offline map
         self.inset.setVisible(False)
         side_layout.addWidget(self.inset)
+        self.text = TextPanel()
+        side_layout.addWidget(self.text)
         side_layout.addWidget(QLabel("<b>Tags</b> (confidence)"))
         side_layout.addWidget(self.tags, 1)
         buttons = QHBoxLayout()
@@ -150,7 +157,7 @@ class Viewer(QDialog):
             image = None if photo.media == "video" else _read_image(lib, photo.path)
             return _Shown(photo_id, photo, lib.organizer.tags_of(photo.path), lib.organizer.albums.containing(photo_id),
                           lib.people.in_photo(photo_id), lib.places.of(photo_id), image, inset,
-                          lib.photos.motion_of(photo_id))
+                          lib.photos.motion_of(photo_id), lib.text_in(photo_id) or [])
 
         self.tasks.run(load, self._loaded)
 
@@ -172,6 +179,8 @@ class Viewer(QDialog):
                              + _score_line(self.scores.get(photo_id)))
         self._pixmap = QPixmap.fromImage(image) if image is not None and not image.isNull() else QPixmap()
         self.motion = shown.motion
+        self.lines = shown.lines
+        self.text.show_lines(shown.lines)
         self.live.setVisible(shown.motion is not None)
         self._show_media(photo)
         self._show_tags(tags)
@@ -237,6 +246,8 @@ class Viewer(QDialog):
                                     Qt.TransformationMode.SmoothTransformation)
         if self._hovered and self.faces:
             self._draw_faces(shown)
+        if self.lines and (self._hovered or self.words):
+            draw_text(shown, self.lines, self.words, outline=self._hovered)
         self.image.setPixmap(shown)
 
     def _draw_faces(self, pixmap: QPixmap) -> None:

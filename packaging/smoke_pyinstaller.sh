@@ -36,6 +36,8 @@ import pathlib
 sys.path.insert(0, str(pathlib.Path(sys.argv[1]).parents[1]))
 from tests.data.videos import red_circle_clip
 red_circle_clip(sys.argv[2] + "/beach.mp4")
+from tests.data.text_photos import sign
+sign(sys.argv[2] + "/boarding.jpg", "GATE B42")
 PY
 offline=""
 if command -v unshare >/dev/null && unshare -rn true 2>/dev/null; then offline="unshare -rn"; fi
@@ -61,6 +63,8 @@ moment=$($offline "$app" --cli --library "$lib" search a red circle on a blue ba
     | "$py" -c 'import json,sys; h=json.load(sys.stdin)[0]; print(h["path"], h["time_s"])')
 case "$moment" in *beach.mp4\ [45].*) echo "video search ok: $moment" ;;
     *) echo "unexpected video hit: $moment"; exit 1 ;; esac
+read_text=$($offline "$app" --cli --library "$lib" text "$work/photos/boarding.jpg")
+[ "$read_text" = "GATE B42" ] && echo "text read ok: $read_text" || { echo "unexpected text: $read_text"; exit 1; }
 if command -v xvfb-run >/dev/null; then run="xvfb-run -a"; else run=""; export QT_QPA_PLATFORM=offscreen; fi
 # The window runs until stopped: it must still be up after 20 s and have shown its first view
 # (the app logs it). The shipped app has no test flags; the benchmarks drive it from tests/.

@@ -117,9 +117,24 @@ def scanned(db, photo_id: int) -> bool:
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def fold(word: str) -> str:
+    """A word as the index holds it: lower case, accents removed (what unicode61 remove_diacritics does)."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+# Words too common to lift a photo for: "a red circle" must not lift every photo that says "a".
+_COMMON = frozenset("the and with for from that this of on in at to by an or is are photo photos picture image "
+                    "images".split())
+
+
 def fts_query(text: str, phrase: bool) -> str | None:
-    """An FTS5 query for typed words: the phrase as one, else any of the words (None: no words)."""
+    """An FTS5 query for typed words: the phrase as one, else any of the words of three letters or
+    more that are not common (None: no words)."""
     words = _WORD.findall(text)
+    if not phrase:
+        words = [w for w in words if len(w) >= 3 and fold(w) not in _COMMON]
     if not words:
         return None
     return '"' + " ".join(words) + '"' if phrase else " OR ".join(f'"{w}"' for w in words)

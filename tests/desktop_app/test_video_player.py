@@ -1,6 +1,6 @@
 """Videos in the window: a duration badge on their cell, and a player that starts at the matched moment."""
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
 
