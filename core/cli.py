@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -132,7 +133,11 @@ def _query(args, like: tuple[str, ...] = ()) -> SearchQuery:
 def cmd_search(args) -> int:
     with _open(args) as lib:
         try:
-            query = _query(args)
+            query = dataclasses.replace(_query(args), understand=not args.literal)
+            understood = lib.understand(query.text) if query.understand and query.text else None
+            if understood is not None and understood.constrained:   # on stderr: stdout stays paths (or JSON)
+                print(json.dumps({"understood": understood.to_json()}, ensure_ascii=False) if args.json
+                      else f"understood: {understood.describe()}", file=sys.stderr, flush=True)
             hits = lib.search(query)
         except ValueError as exc:
             raise PhotosiftError(str(exc)) from None
@@ -325,8 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help='only photos with these words written in them (as a quoted "phrase" does)')
         p.add_argument("--json", action="store_true", help="a JSON array, best first (a video hit has its time_s)")
 
-    p = sub.add_parser("search", help="find photos by description")
-    p.add_argument("text", nargs="*", metavar="TEXT", help='words to match; "-word" excludes')
+    p = sub.add_parser("search", help="find photos by description: who, where, when and what")
+    p.add_argument("text", nargs="*", metavar="TEXT",
+                   help='words to match ("Alice at the beach in Lisbon last summer"); "-word" excludes')
+    p.add_argument("--literal", action="store_true",
+                   help="all the words describe the look: no people, places or dates read out of them")
     p.add_argument("--like", action="append", metavar="IMAGE", help="also like this image (repeatable)")
     filters(p)
     p.set_defaults(func=cmd_search)

@@ -38,11 +38,9 @@ from core.library_status import IndexHealth, LibraryStatus, RootStatus
 from core.pipeline.pools import DecodePools
 from core.paths import LibraryPaths, db_path, default_library_dir
 from core.scanning.planner import Job, Plan, Planner
-from core.scoring import combine
-from core.search import engine
-from core.search.moments import merge as moments_merge
-from core.search.query import SearchQuery, parse, split_phrases
+from core.search.query import SearchQuery
 from core.settings import Settings
+from core.searching import Searcher
 from core.stages import Stages
 from core.types import FileProblem, Photo, Root, ScanSummary, SearchHit
 
@@ -72,6 +70,7 @@ class Library:
         self._organizer = None
         self._pools = DecodePools()
         self.stages = Stages(self)
+        self.searcher = Searcher(self)
 
     @property
     def people(self):
@@ -403,42 +402,15 @@ class Library:
 
     def photo_filter(self, query: SearchQuery):
         """The photos a query's filters let through, as core/db's PhotoFilter."""
-        among = frozenset(self.people.photo_ids(query.person)) if query.person else None
-        if query.place:
-            at = self.places.photos(query.place)
-            among = at if among is None else among & at
-        return engine.photo_filter(query, among)
+        return self.searcher.photo_filter(query)
+
+    def understand(self, text: str):
+        """What a typed sentence asks for (core/search/understand.Understood), by what the library knows."""
+        return self.searcher.understand(text)
 
     def search(self, query: SearchQuery) -> list[SearchHit]:
-        """Photos and videos by look (text, examples) and by the text in them (quoted phrases, --text)."""
-        from core.text.matching import TextSearch
-
-        model_name = self.serving_model_name()
-        rest, phrases = split_phrases(query.text)
-        phrases += [query.text_in_photo] if query.text_in_photo else []
-        text, typed_negatives = parse(rest)
-        text = text or ("" if query.like else " ".join(phrases))   # only a phrase: rank its photos by it too
-        positives = ([self.text_vector(model_name, text)] if text else []) + \
-                    [self.image_vector(model_name, p) for p in query.like]
-        negatives = [self.text_vector(model_name, t) for t in (*typed_negatives, *query.negatives)] + \
-                    [self.image_vector(model_name, p) for p in query.unlike]
-        vector = combine(positives, negatives)
-        allowed = engine.allowed_ids(self.photos, self.photo_filter(query))
-        texts = TextSearch(self.db)
-        if phrases:
-            allowed = texts.only(phrases, allowed)
-        index, frames = self.index(model_name), self.index(frames_index_name(model_name))
-        ef = self.settings.get("search_ef")
-        pairs, moments, lifted = index.search(vector, query.top, allowed, ef=ef), {}, set()
-        if frames.count:
-            pairs, moments = moments_merge(model_name, vector, pairs, frames.search_videos(vector, 4 * query.top,
-                                           allowed, ef), self.photos.videos_among([p for p, _ in pairs]),
-                                           frames.frames, query.top)
-        if rest.strip() and not phrases and texts.any():
-            pairs, lifted = texts.lift(parse(rest)[0], pairs, query.top, allowed,
-                                       lambda ids: self.vectors.scores(model_name, ids, vector))
-        hits = engine.mark_likely(engine.to_hits(self.photos, pairs, moments), index.typical_scores(vector))
-        return engine.lifted_first(hits, lifted)
+        """Photos and videos by look, by the text in them, and (query.understand) by who, where and when."""
+        return self.searcher.search(query)
 
     def similar(self, image: str, top: int = 20) -> list[SearchHit]:
         return self.search(SearchQuery(like=(image,), top=top))

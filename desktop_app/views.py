@@ -68,7 +68,8 @@ def all_photos(lib, recent: bool = False, filters=None, title: str | None = None
 def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=None) -> Listing:
     f = filters
     hits = lib.search(SearchQuery(text=text, like=like, top=top, after=f and f.after, before=f and f.before,
-                                  folder=f and f.folder, person=f and f.person, place=f and f.place))
+                                  folder=f and f.folder, person=f and f.person, place=f and f.place,
+                                  understand=True))
     rows = lib.photos.grid_rows([(h.photo_id, h.path, h.score, h.time_s) for h in hits])
     likely = sum(h.likely for h in hits)
     verb = "matches" if likely == 1 else "match"

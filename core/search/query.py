@@ -25,6 +25,7 @@ class SearchQuery:
     place: str | None = None            # a city, region or country (case- and accent-insensitive)
     media: str | None = None            # "photo" or "video": only those
     text_in_photo: str | None = None    # only photos whose text (read by core/text) holds these words
+    understand: bool = False            # read who, where and when out of the text (core/search/understand.py)
     top: int = 20
 
     @property

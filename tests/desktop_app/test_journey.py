@@ -34,6 +34,9 @@ def test_first_run_journey_with_indexing_underneath(qtbot, tmp_path):
     path = tmp_path / "new-library"
     library = Library(path)
     library.settings.set("decode_workers", 1)
+    # Text in photos is tested in tests/core/text: its first pass takes many of these shapes for
+    # print, and reading 500 of them would triple this test without testing the window more.
+    library.settings.set("text_in_photos", "off")
     win = MainWindow(library, watch=True)
     qtbot.addWidget(win)
     win.show()

@@ -92,6 +92,7 @@ def test_kill_9_mid_run_then_rerun_resumes_without_re_embedding(tmp_path):
     truth = shapes.write_folder(photos, per_combo=12, size=640)
     before = sha256_tree(photos)
     photosift(lib, "models", "import", str(TINY_WEIGHTS), "--arch", str(TINY_CONFIG), "--name", "tiny")
+    photosift(lib, "config", "text_in_photos", "off")   # the kill is aimed at the embedding, not the text stage
     env = dict(os.environ, PHOTOSIFT_LIBRARY=str(lib))
     proc = subprocess.Popen([sys.executable, "-m", "core.cli", "index", str(photos), "--json"], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
