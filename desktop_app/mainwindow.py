@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
 
         def failed(exc):
             self._begin_watching()
+            if self.listing is None and kind != "all":   # a restored view whose place or person is gone
+                return self.show_view("all")
             if generation == self._generation:
                 self.status.setText(str(exc) if isinstance(exc, PhotosiftError) else f"error: {exc}")
             if not isinstance(exc, PhotosiftError):

@@ -73,7 +73,10 @@ def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=N
     rows = lib.photos.grid_rows([(h.photo_id, h.path, h.score, h.time_s) for h in hits])
     likely = sum(h.likely for h in hits)
     verb = "matches" if likely == 1 else "match"
-    if text:
+    understood = lib.understand(text) if text else None
+    if understood is not None and understood.constrained:   # say what was read out of the sentence
+        title = f"{_count(likely)} · {understood.describe()}"
+    elif text:
         title = f"{_count(likely)} {verb} “{text}”"
     else:
         title = f"{_count(likely)} {'looks' if likely == 1 else 'look'} like {os.path.basename(like[0]) if like else '…'}"

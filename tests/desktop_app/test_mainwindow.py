@@ -207,3 +207,16 @@ def test_the_viewer_names_a_photos_place_and_shows_it_on_a_small_map(qtbot, wind
     qtbot.waitUntil(lambda: viewer.photo is not None and viewer.photo.id != photo_id, timeout=10000)
     assert not viewer.inset.isVisibleTo(viewer)
     viewer.close()
+
+
+def test_a_restored_view_whose_place_is_gone_falls_back_to_all_photos(qtbot, library, tmp_path):
+    shapes.write_folder(tmp_path / "photos", per_combo=1)
+    library.add_root(tmp_path / "photos")
+    library.scan()
+    win = MainWindow(library, watch=False)
+    qtbot.addWidget(win)
+    win.listing = None                      # as at start-up, before the first view
+    win.show_view("place", "Atlantis")      # what window_state restores from a library that had it
+    qtbot.waitUntil(lambda: win.view.kind == "all" and win.listing is not None, timeout=10000)
+    assert win.model.rowCount() == 20
+    win.close()

@@ -33,3 +33,20 @@ def test_the_events_of_a_trip_come_under_the_trips_header(tmp_path):
     assert trips[1].subtitle.endswith("12 May 2023")                  # its newest event opens it
     assert all(s.kind == "group" for s in listing.sections[italy + 1:italy + 10])   # the other nine follow
     assert listing.title.endswith("· 2 trips")
+
+
+def test_a_search_says_what_it_understood_and_keeps_to_it(library, tmp_path):
+    from desktop_app import views
+    from tests.core.places.helpers import HELSINKI, LISBON, gps_photo
+    from tests.data.shapes import Scene
+
+    for i, (at, scene) in enumerate([(LISBON, ("circle", "red", "blue")), (LISBON, ("square", "blue", "white")),
+                                     (HELSINKI, ("circle", "red", "white"))]):
+        gps_photo(tmp_path / f"{i}.jpg", *at, scene=Scene(*scene), seed=i)
+    library.add_root(tmp_path)
+    library.scan()
+    listing = views.search(library, "a red circle in Lisbon")
+    assert listing.title == "1 photo · place Lisbon · looking for “a red circle”"   # the likely matches
+    assert {r.path for r in listing.rows} == {str(tmp_path / "0.jpg"), str(tmp_path / "1.jpg")}
+    assert listing.rows[0].path == str(tmp_path / "0.jpg")
+    assert views.search(library, "a red circle").title.endswith("“a red circle”")
