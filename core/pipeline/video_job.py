@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -33,58 +34,48 @@ class PreparedVideo:
     pixels: np.ndarray      # uint8 (frames, S, S, 3)
 
 
-def _opened(path: str) -> reading.OpenVideo | Outcome:
+def _on_video(path: str, work: Callable[[reading.OpenVideo, str], Outcome]) -> Outcome:
+    """Open the video, hash its samples, then work(the open video, its content hash); every
+    failure to open or read it is an outcome. The file is closed when work returns."""
     try:
-        return reading.open_video(path)
+        opened = reading.open_video(path)
     except reading.NotAFile as exc:
         return Skipped(str(exc))
     except reading.Gone as exc:
         return Gone(str(exc))
     except reading.Unreadable as exc:
         return Failed(None, str(exc))
-
-
-def _digest(opened: reading.OpenVideo) -> str | Outcome:
-    try:
-        return opened.sampled_hash()
-    except OSError as exc:
-        return Failed(None, f"cannot read file: {exc.strerror or exc}")
+    with opened:
+        try:
+            digest = opened.sampled_hash()
+        except OSError as exc:
+            return Failed(None, f"cannot read file: {exc.strerror or exc}")
+        return work(opened, digest)
 
 
 def index_video(worker: Preparer, job) -> Outcome:
     """A planner job for a video file (decode_worker dispatches here by extension)."""
-    opened = _opened(job.path)
-    if not isinstance(opened, reading.OpenVideo):
-        return opened
-    with opened:
-        digest = _digest(opened)
-        if not isinstance(digest, str):
-            return digest
+    def index(opened: reading.OpenVideo, digest: str) -> Outcome:
         if job.photo_id is not None and digest == job.old_hash and not job.force:
             return Known(digest, None)
         source = worker.known_source(digest)
         if source is not None:
             return Known(digest, source)
         return worker.guarded(job.path, digest, lambda: _prepare(worker, opened, digest))
+    return _on_video(job.path, index)
 
 
 def on_cover(worker: Preparer, path: str, side: int, work) -> Outcome:
     """work(content hash, the video's thumbnail frame as a PIL image at least `side` on its short
-    side): what the thumbnail remake and the face search do with a video."""
+    side): what the thumbnail remake and the face and text searches do with a video."""
     from PIL import Image
 
-    opened = _opened(path)
-    if not isinstance(opened, reading.OpenVideo):
-        return opened
-    with opened:
-        digest = _digest(opened)
-        if not isinstance(digest, str):
-            return digest
-
+    def cover(opened: reading.OpenVideo, digest: str) -> Outcome:
         def run() -> Outcome:
             _info, frames = _sampled(worker, opened, side)
             return work(digest, Image.fromarray(representative(frames).pixels))
         return worker.guarded(path, digest, run)
+    return _on_video(path, cover)
 
 
 def _first_rotation(container, stream) -> int:
