@@ -29,6 +29,18 @@ from core.types import Root, ScanSummary
 log = logging.getLogger(__name__)
 
 
+class _StopRace(logging.Filter):
+    """watchdog's inotify emitter logs an ERROR when its thread reads one more event after the
+    observer stopped it (observers/inotify.py, queue_events: it then just returns). Stopping a
+    watcher is not an error: drop that one message, keep the rest of watchdog's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
+logging.getLogger("watchdog.observers.inotify").addFilter(_StopRace())
+
+
 class _Handler(FileSystemEventHandler):
     def __init__(self, coalescer: Coalescer):
         self._coalescer = coalescer

@@ -141,3 +141,16 @@ def test_stop_interrupts_a_scan_and_leaves_a_consistent_library(library, tmp_pat
     assert library.index("tiny").count == interrupted_at
     summary = library.scan()
     assert summary.embedded == len(truth) - interrupted_at
+
+
+def test_watchdogs_message_about_a_stopped_emitter_is_not_an_error(errors_fail_the_test):
+    import logging
+
+    import core.scanning.watcher  # noqa: F401 - installs the filter
+
+    logging.getLogger("watchdog.observers.inotify").error(
+        "InotifyEmitter.queue_events() called when the thread is inactive")
+    assert errors_fail_the_test.records == []
+    logging.getLogger("watchdog.observers.inotify").error("a real failure")     # still reported
+    assert [r.getMessage() for r in errors_fail_the_test.records] == ["a real failure"]
+    errors_fail_the_test.records.clear()
