@@ -49,6 +49,9 @@ def cmd_people(args, lib) -> int:
     elif action == "move":
         people.move(args.face, args.person)
         print(f"face {args.face} is on {args.person!r} for good")
+    elif action == "split":
+        person = people.split(args.person, args.faces, args.name)
+        print(f"{len(args.faces)} faces are now {person.label} (#{person.id}), apart from {args.person!r} for good")
     elif action == "reject":
         people.reject(args.face)
         print(f"face {args.face} will not return to its person")
@@ -83,6 +86,10 @@ def add_parsers(sub) -> None:
     s = t.add_parser("move", help="put a face on a person (a new name creates one); regrouping keeps it there")
     s.add_argument("face", type=int)
     s.add_argument("person")
+    s = t.add_parser("split", help="these faces of PERSON are someone else: a new person, for good")
+    s.add_argument("person")
+    s.add_argument("faces", type=int, nargs="+", metavar="FACE_ID")
+    s.add_argument("--name", help="the new person's name (default: unnamed, to name later)")
     s = t.add_parser("reject", help="not this person: the face leaves its person for good")
     s.add_argument("face", type=int)
     for name in ("hide", "unhide"):

@@ -158,6 +158,32 @@ class People:
             conn.execute("DELETE FROM face_rejections WHERE face_id = ? AND person_id = ?", (face_id, target))
             conn.execute("UPDATE faces SET person_id = ?, assigned_by = 'user' WHERE id = ?", (target, face_id))
 
+    def split(self, ref: str | int, face_ids: list[int], name: str | None = None) -> Person:
+        """These faces of a person (siblings merged into one, say) become a new person, for good:
+        each is placed there by the user and rejected from the old one, so regrouping never joins
+        them again. The new person has `name`, or is unnamed."""
+        person = self.get(ref)
+        face_ids = sorted(set(face_ids))
+        owners = dict(self._db.read(f"SELECT id, person_id FROM faces WHERE id IN ({marks(face_ids)})", face_ids)) \
+            if face_ids else {}
+        strays = [f for f in face_ids if owners.get(f) != person.id]
+        if not face_ids or strays:
+            raise PhotosiftError(f"faces {', '.join(map(str, strays)) or '(none given)'} are not {person.label}'s "
+                                 f"(see `photosift people show {person.label!r}`)")
+        if len(face_ids) == person.faces:
+            raise PhotosiftError(f"those are all of {person.label}'s faces: rename instead of splitting")
+        if name and self._db.read_one("SELECT 1 FROM people WHERE name = ? COLLATE NOCASE", (name.strip(),)):
+            raise PhotosiftError(f"there is already a person named {name.strip()!r}: move the faces there instead")
+        with self._db.transaction() as conn:
+            now = dt.datetime.now().isoformat(timespec="seconds")
+            new = conn.execute("INSERT INTO people(name, hidden, created_at) VALUES (?, 0, ?)",
+                               ((name or "").strip() or None, now)).lastrowid
+            conn.executemany("UPDATE faces SET person_id = ?, assigned_by = 'user' WHERE id = ?",
+                             [(new, f) for f in face_ids])
+            conn.executemany("INSERT OR IGNORE INTO face_rejections(face_id, person_id) VALUES (?, ?)",
+                             [(f, person.id) for f in face_ids])
+        return self.get(new)
+
     def reject(self, face_id: int) -> None:
         """"Not this person": the face leaves its person and never returns to them."""
         current = self._face_exists(face_id)

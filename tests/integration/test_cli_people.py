@@ -48,6 +48,12 @@ def test_people_commands_and_search_by_person(library, tmp_path):
     other = min(listed["people"], key=lambda p: p["faces"])
     photosift(folder, "people", "merge", "Alice", f"#{other['id']}")
     assert json.loads(photosift(folder, "people", "list", "--json").stdout)["people"][0]["faces"] == 7
+    # Two people merged by mistake: split them again, then merge back for the rest of the test.
+    faces = [f["id"] for f in json.loads(photosift(folder, "people", "show", "Alice", "--json").stdout)["faces"]]
+    assert "are now Bea" in photosift(folder, "people", "split", "Alice", *map(str, faces[:2]), "--name", "Bea").stdout
+    counts = {p["name"]: p["faces"] for p in json.loads(photosift(folder, "people", "list", "--json").stdout)["people"]}
+    assert (counts["Alice"], counts["Bea"]) == (5, 2)
+    photosift(folder, "people", "merge", "Alice", "Bea")
     missing = photosift(folder, "search", "x", "--person", "Nobody", check=False)
     assert missing.returncode == 1 and "no person 'Nobody'" in missing.stderr
     photosift(folder, "config", "faces", "true")

@@ -99,3 +99,29 @@ def test_events_name_the_people_who_were_there(grouped):
         db.write("UPDATE photos SET taken_at = ? WHERE id = ?", (f"2024-05-04T14:{i:02d}:00", pid))
     event, = find_events(Photos(db), db, None, people_in=People(db).named_in)
     assert event.people == ("Alice", "Bob") and event.name.endswith("with Alice, Bob")
+
+
+def test_split_makes_merged_siblings_two_people_for_good(grouped):
+    people, photos = grouped
+    a, b = _person_of(people, photos[0][0]), _person_of(people, photos[1][0])
+    people.name(a, "Anna")
+    people.merge("Anna", b)                           # two siblings grouped as one
+    bens = [f.id for f in people.faces("Anna") if f.photo_id in photos[1]]
+    ben = people.split("Anna", bens, name="Ben")
+    assert (ben.name, ben.faces) == ("Ben", 4)
+    assert people.photo_ids("Anna") == set(photos[0]) and people.photo_ids("Ben") == set(photos[1])
+    people.regroup(full=True)                         # the split stays
+    assert people.photo_ids("Anna") == set(photos[0]) and people.photo_ids("Ben") == set(photos[1])
+
+
+def test_split_refuses_faces_that_are_not_the_persons_or_all_of_them(grouped):
+    people, photos = grouped
+    people.name(_person_of(people, photos[0][0]), "Anna")
+    people.name(_person_of(people, photos[1][0]), "Ben")
+    others = [f.id for f in people.faces("Ben")]
+    with pytest.raises(PhotosiftError, match="are not Anna's"):
+        people.split("Anna", others[:1])
+    with pytest.raises(PhotosiftError, match="all of Anna's faces"):
+        people.split("Anna", [f.id for f in people.faces("Anna")])
+    unnamed = people.split("Anna", [people.faces("Anna")[0].id])
+    assert unnamed.name is None and unnamed.faces == 1
