@@ -29,7 +29,9 @@ from core.imaging.decode import DecodeError, Decoded, decode_bytes
 from core.imaging.formats import is_video
 from core.imaging.phash import dhash
 from core.imaging.thumbnails import ThumbnailCache
-from core.types import PhotoMeta
+# What a worker hands back for one job: in their own module, so job kinds elsewhere return them
+# without importing this loop; named here too, where the pool and the pipeline find them.
+from core.pipeline.outcomes import Failed, Gone, Known, Outcome, Prepared, Skipped
 from core.video.sampling import Sampling
 
 log = logging.getLogger(__name__)
@@ -50,41 +52,6 @@ class WorkerConfig:
     sampling: Sampling = Sampling()   # which frames of a video are embedded
 
 
-# -- outcomes: what a worker hands back for one job ------------------------
-@dataclass(frozen=True)
-class Prepared:
-    """Decoded: ready for the model."""
-    digest: str
-    meta: PhotoMeta
-    pixels: np.ndarray             # uint8 (S, S, 3) crop, or the reduced image when crop is None
-
-
-@dataclass(frozen=True)
-class Known:
-    """The library already has this content: nothing was decoded."""
-    digest: str
-    source_id: int | None          # a photo with this content and a vector; None: the job's own row
-
-
-@dataclass(frozen=True)
-class Failed:
-    digest: str | None
-    reason: str
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """Not a regular file (FIFO, device, socket, link loop): never a photo."""
-    reason: str
-
-
-@dataclass(frozen=True)
-class Gone:
-    """Vanished or changed mid-read: nothing to record; the next scan sees it again."""
-    reason: str
-    vanished: bool = True          # False: it changed while being read, and is still there
-
-
 @dataclass(frozen=True)
 class DisplayJob:
     """Render a photo for the screen (the viewer): decoded in a worker like any other file."""
@@ -98,7 +65,6 @@ class Rendered:
     data: bytes
 
 
-Outcome = object   # one of the dataclasses above, or a registered job kind's own
 
 
 # -- job kinds ---------------------------------------------------------------

@@ -5,6 +5,9 @@ checked, never the path again, and never the whole file into memory. Work is
 bounded by the frames sampled (core/video/sampling.py), not by the file's
 size, and every frame decoded tells the pool the worker is alive, so the
 time limit catches a decoder that hangs without cutting a long video short.
+
+`worker` is the decode worker's Preparer (core/pipeline/decode_worker.py), which
+dispatches here; it is not imported back, so the two modules form no circle.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import numpy as np
 from core.imaging import reading
 from core.imaging.decode import DecodeError
 from core.imaging.phash import dhash
-from core.pipeline.decode_worker import Failed, Gone, Known, Outcome, Preparer, Skipped
+from core.pipeline.outcomes import Failed, Gone, Known, Outcome, Skipped
 from core.types import PhotoMeta
 from core.video.probe import VideoInfo, probe
 from core.video.sampling import Frame, representative, sample
@@ -53,7 +56,7 @@ def _on_video(path: str, work: Callable[[reading.OpenVideo, str], Outcome]) -> O
         return work(opened, digest)
 
 
-def index_video(worker: Preparer, job) -> Outcome:
+def index_video(worker, job) -> Outcome:
     """A planner job for a video file (decode_worker dispatches here by extension)."""
     def index(opened: reading.OpenVideo, digest: str) -> Outcome:
         if job.photo_id is not None and digest == job.old_hash and not job.force:
@@ -65,7 +68,7 @@ def index_video(worker: Preparer, job) -> Outcome:
     return _on_video(job.path, index)
 
 
-def on_cover(worker: Preparer, path: str, side: int, work) -> Outcome:
+def on_cover(worker, path: str, side: int, work) -> Outcome:
     """work(content hash, the video's thumbnail frame as a PIL image at least `side` on its short
     side): what the thumbnail remake and the face and text searches do with a video."""
     from PIL import Image
@@ -85,7 +88,7 @@ def _first_rotation(container, stream) -> int:
     raise DecodeError("the video has no frame that can be decoded")
 
 
-def _sampled(worker: Preparer, opened: reading.OpenVideo, side: int | None = None) -> tuple[VideoInfo, list[Frame]]:
+def _sampled(worker, opened: reading.OpenVideo, side: int | None = None) -> tuple[VideoInfo, list[Frame]]:
     """The video's info and kept frames (at least one; short side `side`, else the worker's
     decode size), or DecodeError saying why not."""
     import av
@@ -116,7 +119,7 @@ def _sampled(worker: Preparer, opened: reading.OpenVideo, side: int | None = Non
     return info, frames
 
 
-def _prepare(worker: Preparer, opened: reading.OpenVideo, digest: str) -> Outcome:
+def _prepare(worker, opened: reading.OpenVideo, digest: str) -> Outcome:
     from PIL import Image
 
     info, frames = _sampled(worker, opened)
@@ -126,7 +129,7 @@ def _prepare(worker: Preparer, opened: reading.OpenVideo, digest: str) -> Outcom
                          _crops(worker, frames))
 
 
-def _crops(worker: Preparer, frames: list[Frame]) -> np.ndarray:
+def _crops(worker, frames: list[Frame]) -> np.ndarray:
     from PIL import Image
 
     if worker.crop is None:   # the model preprocesses in its own process: hand over the reduced frames
