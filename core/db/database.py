@@ -78,6 +78,12 @@ class Database:
         row = self.read_one(sql, params)
         return row[0] if row else None
 
+    def data_version(self) -> tuple[int, int]:
+        """A token that changes whenever the library's writer commits (SQLite's data_version, as
+        this thread's reader sees it): what a cache of derived data is keyed on."""
+        conn = self.reader()
+        return id(conn), conn.execute("PRAGMA data_version").fetchone()[0]
+
     # -- writing ---------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -99,3 +99,11 @@ def test_explicit_filters_still_combine(roll):
     library, ids = roll
     assert _found(library, "a red circle in 2026", place="Lisbon") == {ids["lisbon-summer-circle"],
                                                                        ids["lisbon-summer-square"]}
+
+
+def test_a_name_given_after_a_search_is_understood_by_the_next(roll):
+    library, ids = roll
+    assert library.understand("Carol at the beach").people == ()
+    with library.db.transaction() as conn:
+        conn.execute("UPDATE people SET name = 'Carol' WHERE name = 'Bob'")
+    assert library.understand("Carol at the beach").people == ("Carol",)
