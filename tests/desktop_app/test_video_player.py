@@ -30,11 +30,18 @@ def _row_of(win, path) -> int:
 
 
 def test_a_video_cell_carries_its_duration_badge(video_window):
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+
     win, video = video_window
-    index = win.model.index(_row_of(win, video))
-    assert index.data(DurationRole) == pytest.approx(10.0, abs=0.2)
-    photo = win.model.index(0 if _row_of(win, video) else 1)
-    assert photo.data(DurationRole) is None
+    row = _row_of(win, video)
+    assert win.model.index(row).data(DurationRole) == pytest.approx(10.0, abs=0.2)
+    assert win.model.index(1 if row == 0 else 0).data(DurationRole) is None
+    # Painted from plain items, with no thumbnail (a loaded one could be dark itself).
+    cells = QStandardItemModel()
+    for duration in (10.0, None):
+        item = QStandardItem()
+        item.setData(duration, DurationRole)
+        cells.appendRow(item)
 
     def painted(idx) -> QImage:
         image = QImage(200, 150, QImage.Format.Format_ARGB32)
@@ -49,8 +56,8 @@ def test_a_video_cell_carries_its_duration_badge(video_window):
     def dark_pixels(image: QImage) -> int:   # the badge is a dark pill in the bottom-right corner
         return sum(QColor(image.pixel(x, y)).lightness() < 100 for x in range(120, 200) for y in range(110, 150))
 
-    assert dark_pixels(painted(index)) > 200
-    assert dark_pixels(painted(photo)) == 0
+    assert dark_pixels(painted(cells.index(0, 0))) > 200
+    assert dark_pixels(painted(cells.index(1, 0))) == 0
 
 
 def test_a_video_opened_from_a_search_plays_from_the_matching_moment(qtbot, video_window):
