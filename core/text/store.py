@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from core.search.understand import fold  # folded as the index folds ("Café" -> "cafe")
 from core.text.reader import Line
 
 log = logging.getLogger(__name__)
@@ -115,13 +116,6 @@ def scanned(db, photo_id: int) -> bool:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fold(word: str) -> str:
-    """A word as the index holds it: lower case, accents removed (what unicode61 remove_diacritics does)."""
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
 # Words too common to lift a photo for: "a red circle" must not lift every photo that says "a".
