@@ -310,7 +310,7 @@ class Library:
         pipeline = IndexingPipeline(
             self.db, ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
             self.decode_pool(model_name), batch_size=self.settings.get("batch_size") or model.default_batch_size,
-            on_progress=on_progress, cancel=cancel, queues=Stages.queues())
+            on_progress=on_progress, cancel=cancel, queues=Stages.queues(), riders=self.stages.rider_stores())
         try:
             counts = pipeline.run(plan.jobs, plan.missing)
         finally:
@@ -342,6 +342,7 @@ class Library:
             min_side=max(self.thumbnails.size, image_size), crop=crop,
             thumbnails=str(self.paths.thumbnails), thumbnail_size=self.thumbnails.size,
             max_pixels=max_pixels, max_bytes=max_bytes, sampling=self._sampling(),
+            riders=self.stages.riders() if purpose == "bulk" else (),
             # The file, a full-size RGBA decode at the pixel limit, and the interpreter.
             memory_limit=max_bytes + 4 * max_pixels + (1 << 30))
         size = self.settings.get("decode_workers") or default_size() if purpose == "bulk" else 1

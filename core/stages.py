@@ -17,6 +17,25 @@ class Stages:
     def __init__(self, library):
         self._lib = library
         self._warned: set[str] = set()
+        self._fresh_faces = [0, 0]   # photos and faces found on this scan's decodes, for grouping
+
+    def riders(self) -> tuple:
+        """The work that rides on a scan's decodes (decode_worker.Rider): the face search, when
+        faces are on and can be found here. One read and one decode per photo then serve both."""
+        if not self._lib.settings.get("faces"):
+            return ()
+        from core.people import face_job, stage
+
+        return () if stage.available() else (face_job.rider(),)
+
+    def rider_stores(self) -> dict:
+        """Where the riders' results go, by rider name (core/pipeline/indexing.py hands them over)."""
+        from core.people import face_job, stage
+
+        def store_faces(found: list) -> None:
+            stored = stage.store_found(self._lib.db, found)
+            self._fresh_faces = [self._fresh_faces[0] + stored.photos, self._fresh_faces[1] + stored.faces]
+        return {face_job.NAME: store_faces}
 
     @staticmethod
     def queues():
@@ -60,10 +79,13 @@ class Stages:
         if why:
             self._warn_once("people are off", why)
             return None
-        run = stage.run(lib.db, lib.decode_pool(lib.serving_model_name()), cancel, on_progress)
-        if run.photos or run.copied:
-            log.info("faces: %d found in %d photos (%d copied from twins, %d failed) in %.1fs; %d joined people, "
-                     "%d new groups", run.faces, run.photos + run.copied, run.copied, run.failed, run.seconds,
+        (fresh, fresh_faces), self._fresh_faces = self._fresh_faces, [0, 0]
+        run = stage.run(lib.db, lib.decode_pool(lib.serving_model_name()), cancel, on_progress, fresh)
+        run.faces += fresh_faces
+        if run.photos or run.copied or run.fresh:
+            log.info("faces: %d found in %d photos (%d searched on the scan's own decodes, %d copied from "
+                     "twins, %d failed) in %.1fs; %d joined people, %d new groups", run.faces,
+                     run.photos + run.copied + run.fresh, run.fresh, run.copied, run.failed, run.seconds,
                      run.grouping.joined, run.grouping.proposed)
         return run
 

@@ -318,7 +318,27 @@ V11 = (
     "INSERT INTO text_queue(photo_id) SELECT id FROM photos WHERE state = 'indexed'",
 )
 
-MIGRATIONS: list[str | tuple[str, ...]] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11]
+# People, version 2: a face's quality (NULL for the faces found before it was
+# measured, which all passed the old detector's size floor), the merges the
+# user refused (a pair of people, smaller id first), and the last people
+# actions with what they changed, to undo them.
+V12 = (
+    "ALTER TABLE faces ADD COLUMN quality REAL",
+    """CREATE TABLE people_refusals (
+        a INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        b INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        PRIMARY KEY (a, b),
+        CHECK (a < b)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE people_undo (
+        id INTEGER PRIMARY KEY,
+        action TEXT NOT NULL,
+        before TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+)
+
+MIGRATIONS: list[str | tuple[str, ...]] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -169,8 +169,8 @@ class PhotoWriter:
 
     # -- outcomes --------------------------------------------------------
     def embedded(self, job, content_hash: str, meta: PhotoMeta, vector: np.ndarray,
-                 frames: VideoFrames | None = None) -> None:
-        """A photo (or a video, with its frames) and its new vector."""
+                 frames: VideoFrames | None = None) -> int:
+        """A photo (or a video, with its frames) and its new vector; the photo's id."""
         # Store what the index will be rebuilt from: the fp16-rounded vector.
         vector = rounded(vector)
         with self._db.transaction() as conn:
@@ -188,6 +188,7 @@ class PhotoWriter:
                 self._put_frames(conn, photo_id, self._model, frames.times, [rounded(v) for v in frames.vectors],
                                  replace=job.photo_id is not None)
             self._to_queues(conn, photo_id)
+        return photo_id
 
     def reused(self, job, content_hash: str, source_id: int) -> bool:
         """A copy of a photo we already know: take its metadata and vectors, decode nothing.

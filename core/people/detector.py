@@ -1,16 +1,19 @@
-"""Finding and describing faces with dlib. This runs in decode worker processes.
+"""Finding and describing faces. This runs in decode worker processes.
 
-dlib is native code reading pixels from the user's photos, like the
-decoders, so it runs in the same isolated workers: a crash costs one photo.
+The detector and dlib are native code reading pixels from the user's photos,
+like the decoders, so they run in the same isolated workers: a crash costs
+one photo.
 
 Models:
-- detection: dlib's HOG frontal face detector, built into dlib (Boost licence);
-- alignment: the 5-point landmark model;
-- description: the ResNet face descriptor (128-d; 99.38% on LFW).
+- detection: YuNet (resources/models, MIT; see NOTICE.md there), in OpenCV's
+  FaceDetectorYN. It finds faces down to about 10 px and turned ones that
+  dlib's HOG detector (frontal only, 80 px at least) missed;
+- alignment: dlib's 5-point landmark model, on YuNet's box;
+- description: dlib's ResNet face descriptor (128-d; 99.38% on LFW).
 The last two come from the PyPI package face-recognition-models. Davis King
 released both into the public domain (github.com/davisking/dlib-models). That
-package also ships a 68-point landmark model, trained on data that forbids
-commercial use. Photosift never loads it, and the bundle leaves it out.
+package also ships a 68-point model, trained on data that forbids commercial
+use. Photosift never loads it, and the bundle leaves it out.
 
 On ../shared/faces, same-person descriptor distances were 0.33-0.44 and
 different-person distances 0.70-0.91 (see core/people/grouping.py).
@@ -25,29 +28,40 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Faces are searched for in the photo at this longest side, without upsampling:
-# HOG's smallest face is 80 px, 5% of the longest side. On ../shared/faces that
-# took 110-250 ms a photo here, against 350-450 ms at 1,024 px upsampled once
-# (faces down to 40 px, 3.9%): a little less reach for half the time.
-MAX_SIDE = 1600
-MIN_FACE = 40          # px at MAX_SIDE: smaller boxes describe badly and group wrongly
-# HOG margin below which a detection is more often a face-like patch than a face:
-# real faces in ../shared/faces scored 1.16-1.90, the astronaut photo's patch 0.12.
-MIN_SCORE = 0.3
+from resources import FOLDER as RESOURCES
+
+YUNET = RESOURCES / "models" / "face_detection_yunet_2023mar.onnx"
+# YuNet looks at the photo at this longest side first: 23 ms here (15 ms at
+# 500 px, 57 ms at 1,000). Most photos hold no face, and that is all they cost.
+# It finds faces of 4% of the longest side there (tests/benchmarks/faces.py).
+DETECT_SIDE = 640
+# A photo with a face is looked at again at up to this side, for the small
+# faces around it (a group photo): 3% of the longest side are found there.
+CLOSE_SIDE = 1000
+# Faces are described on the image they ride on: the index decode, made with
+# its shorter side at least this (a 12 MP JPEG decodes at a quarter, 1000 x 750,
+# in the time a decode at an eighth takes).
+DESCRIBE_MIN_SIDE = 720
+MIN_SCORE = 0.6        # YuNet's confidence below which a box is more often not a face
+MAX_FACES = 40         # a crowd: its 40 largest faces (each costs ~120 ms to describe)
+MIN_DESCRIBED = 12     # px: a smaller face is shown, not described (its descriptor is noise)
 CROP_SIDE = 128
+# A face forms and joins people only at this quality or better (see quality()).
+QUALITY_GATE = 0.5
 
 
 class FacesUnavailable(Exception):
-    """dlib or its model files are not installed."""
+    """dlib, OpenCV or a model file is not installed."""
 
 
 @dataclass(frozen=True)
 class FoundFace:
     box: tuple[float, float, float, float]   # x, y, w, h as fractions of the upright photo
-    score: float                             # detector confidence (HOG margin; > 0 is a detection)
-    size: int                                # box side in pixels at MAX_SIDE
-    embedding: np.ndarray                    # 128 float32
+    score: float                             # detector confidence, 0-1
+    size: int                                # box side in pixels of the image it was found on
+    embedding: np.ndarray                    # 128 float32 (zeros when too small to describe)
     crop: bytes                              # JPEG, CROP_SIDE square
+    quality: float = 1.0                     # 0-1; below QUALITY_GATE it never forms or joins a person
 
 
 def model_folder() -> pathlib.Path:
@@ -61,45 +75,130 @@ def model_folder() -> pathlib.Path:
     return pathlib.Path(list(spec.submodule_search_locations)[0]) / "models"
 
 
+def _clip01(value: float) -> float:
+    return float(min(1.0, max(0.0, value)))
+
+
+def turn(landmarks: np.ndarray) -> float:
+    """How far a face is turned: the nose's offset from between the eyes, along the eye line,
+    in eye distances. About 0 for a frontal face, 0.3 at three-quarter, over 0.6 in profile.
+    `landmarks`: YuNet's five points (right eye, left eye, nose, mouth corners)."""
+    eyes = landmarks[1] - landmarks[0]
+    distance = float(np.linalg.norm(eyes))
+    if distance < 1e-6:
+        return 1.0
+    along = float(np.dot(landmarks[2] - (landmarks[0] + landmarks[1]) / 2, eyes / distance))
+    return abs(along) / distance
+
+
+def sharpness(gray: np.ndarray) -> float:
+    """Variance of the Laplacian of a face resized to 64 px: a blurred face has little."""
+    g = gray.astype(np.float32)
+    lap = 4 * g[1:-1, 1:-1] - g[:-2, 1:-1] - g[2:, 1:-1] - g[1:-1, :-2] - g[1:-1, 2:]
+    return float(lap.var())
+
+
+def quality(side: float, score: float, turned: float, sharp: float) -> float:
+    """0-1, the worst of four marks: a face is as good as its weakest side.
+
+    - size: 16 px or less is 0, 28 px or more is 1. Faces pasted into group photos
+      measured, to their own person's centre and to the nearest other person:
+      19-20 px 0.38-0.56 and 0.67-0.86 (too close to SAME, 0.55), 25-27 px
+      0.30-0.43 and 0.75-0.84, 45 px and more 0.18-0.28 and 0.77-0.84;
+    - the detector's confidence: 0.6 is 0, 0.85 or more is 1;
+    - turn (see turn()): 0.3 or less is 1, 0.6 or more is 0;
+    - sharpness (see sharpness()): 10 or less is 0, 40 or more is 1.
+    """
+    marks = ((side - 16) / 12, (score - 0.6) / 0.25, (0.6 - turned) / 0.3, (sharp - 10) / 30)
+    return min(_clip01(m) for m in marks)
+
+
 class FaceDetector:
     def __init__(self):
         try:
+            import cv2
             import dlib
         except ImportError as exc:
-            raise FacesUnavailable("dlib is not installed (pip install dlib-bin)") from exc
+            raise FacesUnavailable(f"{exc.name} is not installed (pip install dlib-bin opencv-python-headless)") \
+                from exc
+        if not YUNET.exists():
+            raise FacesUnavailable(f"the face detector's model is missing: {YUNET}")
         folder = model_folder()
-        self._detect = dlib.get_frontal_face_detector()
+        cv2.setNumThreads(1)   # one worker per core already
+        self._detect = cv2.FaceDetectorYN.create(str(YUNET), "", (DETECT_SIDE, DETECT_SIDE), MIN_SCORE, 0.3, 500)
+        self._rectangle = dlib.rectangle
         self._landmarks = dlib.shape_predictor(str(folder / "shape_predictor_5_face_landmarks.dat"))
         self._describe = dlib.face_recognition_model_v1(str(folder / "dlib_face_recognition_resnet_model_v1.dat"))
 
-    def find(self, image) -> list[FoundFace]:
-        """Faces in an upright RGB PIL image, largest first."""
+    def boxes(self, image) -> np.ndarray:
+        """YuNet's rows (x, y, w, h, five landmarks, score) in the image's pixels, best first:
+        a look at DETECT_SIDE, and a closer one if that found a face."""
+        rows = self._look(image, DETECT_SIDE)
+        if len(rows) and max(image.size) > DETECT_SIDE:
+            close = self._look(image, min(max(image.size), CLOSE_SIDE))
+            # Large faces can be missed up close (YuNet was trained on faces up to 300 px): keep both.
+            kept = [r for r in rows if _overlap(r, close) < 0.3] if len(close) else list(rows)
+            rows = np.concatenate([close, np.reshape(kept, (-1, 15))]).astype(np.float32)
+        return rows[np.argsort(-rows[:, 14])][:MAX_FACES]
+
+    def _look(self, image, side: int) -> np.ndarray:
         from PIL import Image
 
-        scale = min(1.0, MAX_SIDE / max(image.size))
-        if scale < 1.0:
-            image = image.resize((round(image.width * scale), round(image.height * scale)),
-                                 Image.Resampling.BILINEAR)
-        pixels = np.ascontiguousarray(np.asarray(image.convert("RGB"), dtype=np.uint8))
+        scale = side / max(image.size)
+        small = image if scale == 1 else image.resize(
+            (max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.BILINEAR)
+        bgr = np.ascontiguousarray(np.asarray(small.convert("RGB"), dtype=np.uint8)[:, :, ::-1])
+        self._detect.setInputSize((bgr.shape[1], bgr.shape[0]))
+        _, rows = self._detect.detect(bgr)
+        if rows is None:
+            return np.zeros((0, 15), dtype=np.float32)
+        rows = rows.astype(np.float32).copy()
+        rows[:, :14] /= scale
+        return rows
+
+    def find(self, image) -> list[FoundFace]:
+        """Faces in an upright RGB PIL image, largest first."""
+        image = image.convert("RGB")
+        pixels = np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
         height, width = pixels.shape[:2]
-        # Small photos are searched at twice their size: costs no more than a
-        # large one, and finds their faces down to 40 px.
-        upsample = 1 if max(width, height) <= MAX_SIDE // 2 else 0
-        rects, scores, _ = self._detect.run(pixels, upsample, 0.0)
+        gray = np.asarray(image.convert("L"))
         found = []
-        for rect, score in zip(rects, scores):
-            left, top = max(0, rect.left()), max(0, rect.top())
-            right, bottom = min(width, rect.right()), min(height, rect.bottom())
-            side = min(right - left, bottom - top)
-            if side < MIN_FACE or score < MIN_SCORE:
+        for row in self.boxes(image):
+            left, top = max(0, int(row[0])), max(0, int(row[1]))
+            right, bottom = min(width, int(row[0] + row[2])), min(height, int(row[1] + row[3]))
+            if right - left < 2 or bottom - top < 2:
                 continue
-            shape = self._landmarks(pixels, rect)
-            embedding = np.asarray(self._describe.compute_face_descriptor(pixels, shape), dtype=np.float32)
+            side = min(right - left, bottom - top)
+            face = gray[top:bottom, left:right]
+            sharp = sharpness(np.asarray(_resized(face, 64)))
+            turned = turn(row[4:14].reshape(5, 2))
+            if side >= MIN_DESCRIBED:
+                shape = self._landmarks(pixels, self._rectangle(left, top, right, bottom))
+                embedding = np.asarray(self._describe.compute_face_descriptor(pixels, shape), dtype=np.float32)
+            else:
+                embedding = np.zeros(128, dtype=np.float32)
             found.append(FoundFace(
                 box=(left / width, top / height, (right - left) / width, (bottom - top) / height),
-                score=float(score), size=int(side), embedding=embedding,
-                crop=_crop(image, left, top, right, bottom)))
+                score=float(row[14]), size=int(side), embedding=embedding,
+                crop=_crop(image, left, top, right, bottom),
+                quality=quality(side, float(row[14]), turned, sharp) if side >= MIN_DESCRIBED else 0.0))
         return sorted(found, key=lambda f: (-f.size, -f.score))
+
+
+def _overlap(row: np.ndarray, others: np.ndarray) -> float:
+    """The largest intersection over union of one box with any of others."""
+    x1, y1 = np.maximum(row[0], others[:, 0]), np.maximum(row[1], others[:, 1])
+    x2 = np.minimum(row[0] + row[2], others[:, 0] + others[:, 2])
+    y2 = np.minimum(row[1] + row[3], others[:, 1] + others[:, 3])
+    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
+    union = row[2] * row[3] + others[:, 2] * others[:, 3] - inter
+    return float((inter / np.maximum(union, 1e-6)).max())
+
+
+def _resized(gray: np.ndarray, side: int):
+    from PIL import Image
+
+    return Image.fromarray(gray).resize((side, side), Image.Resampling.BILINEAR)
 
 
 def _crop(image, left: int, top: int, right: int, bottom: int) -> bytes:

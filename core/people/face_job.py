@@ -1,8 +1,14 @@
-"""The face search as a decode-worker job kind.
+"""The face search as decode-worker work: a job kind of its own, and a rider on index decodes.
 
 Registered with the worker here, not in core/pipeline: the worker imports
-this module when it unpickles a FaceJob, and the detector (dlib, native code
-reading the user's pixels) then runs in that isolated process.
+this module when it unpickles a FaceJob or meets the "faces" Rider in its
+config, and the detector (native code reading the user's pixels) then runs in
+that isolated process.
+
+During a scan the search rides on the index decode (one read and one decode
+per photo for the model, the thumbnail and the faces). A FaceJob is for the
+photos that were indexed without it: an existing library, the faces setting
+turned on later, a video's cover frame, a photo whose search failed.
 """
 from __future__ import annotations
 
@@ -10,9 +16,11 @@ import logging
 from dataclasses import dataclass
 
 from core.imaging.formats import is_video
-from core.pipeline.decode_worker import Preparer, handles
+from core.pipeline.decode_worker import Preparer, Rider, handles, rides
 
 log = logging.getLogger(__name__)
+
+NAME = "faces"
 
 
 @dataclass(frozen=True)
@@ -28,17 +36,27 @@ class FacesFound:
     faces: tuple                   # core.people.detector.FoundFace, largest first
 
 
+def rider() -> Rider:
+    """The face search on the index decode, with the decode large enough to describe faces on."""
+    from core.people.detector import DESCRIBE_MIN_SIDE
+
+    return Rider(__name__, NAME, DESCRIBE_MIN_SIDE)
+
+
+@rides(NAME)
+def search(worker: Preparer, image, digest: str) -> FacesFound:
+    from core.people.detector import FaceDetector
+
+    return FacesFound(digest, tuple(worker.resource("faces", FaceDetector).find(image)))
+
+
 @handles(FaceJob)
 def find_faces(worker: Preparer, job: FaceJob):
-    from core.people.detector import MAX_SIDE, FaceDetector
-
-    def search(digest: str, image) -> FacesFound:
-        detector = worker.resource("faces", FaceDetector)
-        return FacesFound(digest, tuple(detector.find(image)))
+    from core.people.detector import DESCRIBE_MIN_SIDE
 
     if is_video(job.path):   # a video's faces are those of its thumbnail frame
         from core.pipeline.video_job import on_cover
 
-        return on_cover(worker, job.path, MAX_SIDE * 3 // 4, search)
+        return on_cover(worker, job.path, DESCRIBE_MIN_SIDE, lambda digest, image: search(worker, image, digest))
     return worker.on_file(job.path, lambda data, digest: search(
-        digest, worker.decode(data, job.path, MAX_SIDE * 3 // 4).image))
+        worker, worker.decode(data, job.path, DESCRIBE_MIN_SIDE).image, digest))

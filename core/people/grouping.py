@@ -18,6 +18,11 @@ Rules:
 - Faces the user placed (assigned_by 'user') never move. A full regroup only
   dissolves unnamed groups the user never touched (no name, no face placed or
   rejected); the others keep their faces.
+- Only faces at QUALITY_GATE or better (core/people/detector.quality: big
+  enough, sharp, not turned away) form, join or pull people. The others are
+  found and shown, and the user may still place them.
+- Two faces in one photo are never the same person: a face does not join a
+  person, or a cluster, that already has a face in its photo.
 """
 from __future__ import annotations
 
@@ -25,6 +30,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+
+from core.people.detector import QUALITY_GATE
 
 SAME = 0.55
 MIN_FACES = 3
@@ -56,37 +63,59 @@ def regroup(db, full: bool = False) -> GroupRun:
             conn.execute("DELETE FROM people WHERE name IS NULL AND id NOT IN "
                          "(SELECT person_id FROM faces WHERE person_id IS NOT NULL)")
         run = GroupRun()
-        todo = conn.execute("SELECT f.id, f.embedding FROM faces f JOIN indexed_photos p ON p.id = f.photo_id "
-                            "WHERE f.person_id IS NULL ORDER BY f.size DESC, f.id").fetchall()
+        todo = conn.execute("SELECT f.id, f.embedding, f.photo_id FROM faces f JOIN indexed_photos p "
+                            "ON p.id = f.photo_id WHERE f.person_id IS NULL AND " + GOOD +
+                            " ORDER BY f.size DESC, f.id", (QUALITY_GATE,)).fetchall()
         if not todo:
             return run
-        ids = [r[0] for r in todo]
-        vectors = _embeddings([r[1] for r in todo])
+        faces = _Todo([r[0] for r in todo], _embeddings([r[1] for r in todo]), [r[2] for r in todo])
         rejected = set(conn.execute("SELECT face_id, person_id FROM face_rejections").fetchall())
         people = conn.execute("SELECT p.id, p.name IS NOT NULL FROM people p WHERE EXISTS "
                               "(SELECT 1 FROM faces f WHERE f.person_id = p.id) ORDER BY p.id").fetchall()
-        left = _join_people(conn, people, ids, vectors, rejected, run)
-        _cluster(conn, [ids[i] for i in left], vectors[left], rejected, run)
+        left = _join_people(conn, people, faces, rejected, run)
+        _cluster(conn, faces.pick(left), rejected, run)
     return run
 
 
+# A face good enough to form and join people (faces found before quality was measured all are).
+GOOD = "(f.quality IS NULL OR f.quality >= ?)"
+
+
+@dataclass(frozen=True)
+class _Todo:
+    """The faces to place: ids, descriptors and photos, largest first."""
+    ids: list[int]
+    vectors: np.ndarray
+    photos: list[int]
+
+    def pick(self, indexes: list[int]) -> "_Todo":
+        return _Todo([self.ids[i] for i in indexes], self.vectors[indexes], [self.photos[i] for i in indexes])
+
+
 def _centre(conn, person_id: int) -> np.ndarray:
-    rows = [r[0] for r in conn.execute("SELECT embedding FROM faces WHERE person_id = ?", (person_id,))]
+    """The mean of a person's good faces (of all their faces, if none is good)."""
+    rows = [r[0] for r in conn.execute("SELECT embedding FROM faces f WHERE person_id = ? AND " + GOOD,
+                                       (person_id, QUALITY_GATE))]
+    rows = rows or [r[0] for r in conn.execute("SELECT embedding FROM faces WHERE person_id = ?", (person_id,))]
     return _embeddings(rows).mean(axis=0)
 
 
-def _join_people(conn, people, ids, vectors, rejected, run: GroupRun) -> list[int]:
+def _join_people(conn, people, faces: _Todo, rejected, run: GroupRun) -> list[int]:
     """Assign faces to existing people; the indexes of the faces left over."""
     if not people:
-        return list(range(len(ids)))
+        return list(range(len(faces.ids)))
     centres = np.stack([_centre(conn, pid) for pid, _ in people])
     named = np.array([bool(n) for _, n in people])
-    distances = np.linalg.norm(vectors[:, None, :] - centres[None, :, :], axis=2)
+    distances = np.linalg.norm(faces.vectors[:, None, :] - centres[None, :, :], axis=2)
+    # Which photos each person is already in: a second face in one of them is someone else.
+    present: dict[int, set[int]] = {}
+    for pid, photo in conn.execute("SELECT person_id, photo_id FROM faces WHERE person_id IS NOT NULL"):
+        present.setdefault(pid, set()).add(photo)
     left = []
-    for i, face_id in enumerate(ids):
+    for i, face_id in enumerate(faces.ids):
         row = distances[i].copy()
         for j, (pid, _) in enumerate(people):
-            if (face_id, pid) in rejected:
+            if (face_id, pid) in rejected or faces.photos[i] in present.get(pid, ()):
                 row[j] = np.inf
         close = row < SAME
         if not close.any():
@@ -95,25 +124,31 @@ def _join_people(conn, people, ids, vectors, rejected, run: GroupRun) -> list[in
         # Named people first, then the nearest.
         pick = int(np.argmin(np.where(named & close, row, np.inf))) if (named & close).any() else int(np.argmin(row))
         conn.execute("UPDATE faces SET person_id = ?, assigned_by = 'auto' WHERE id = ?", (people[pick][0], face_id))
+        present.setdefault(people[pick][0], set()).add(faces.photos[i])
         run.joined += 1
     return left
 
 
-def _cluster(conn, ids: list[int], vectors: np.ndarray, rejected, run: GroupRun) -> None:
+def _cluster(conn, faces: _Todo, rejected, run: GroupRun) -> None:
     """Leader clustering of unassigned faces; clusters of MIN_FACES become proposed people."""
+    ids, vectors = faces.ids, faces.vectors
     clusters: list[list[int]] = []
     sums: list[np.ndarray] = []
+    photos: list[set[int]] = []
     for i in range(len(ids)):
         if sums:
             centres = np.stack(sums) / np.array([len(c) for c in clusters])[:, None]
             d = np.linalg.norm(centres - vectors[i], axis=1)
+            d[[faces.photos[i] in p for p in photos]] = np.inf   # that cluster already has a face of this photo
             best = int(np.argmin(d))
             if d[best] < SAME:
                 clusters[best].append(i)
                 sums[best] = sums[best] + vectors[i]
+                photos[best].add(faces.photos[i])
                 continue
         clusters.append([i])
         sums.append(vectors[i].copy())
+        photos.append({faces.photos[i]})
     now = dt.datetime.now().isoformat(timespec="seconds")
     for members in clusters:
         if len(members) < MIN_FACES:

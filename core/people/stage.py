@@ -1,12 +1,17 @@
-"""The face stage: after CLIP indexing, find faces in photos not yet searched, then group them.
+"""The face stage: faces of the photos not yet searched, then grouping them into people.
 
-Search never waits for it: it runs after a scan's embedding and tagging, in
-the same decode worker processes (native code on hostile files stays
-isolated). It is incremental: the writer queues a photo (face_queue) in the
+During a scan the search rides on each photo's index decode
+(core/people/face_job.py): the decode workers hand back the faces with the
+model's pixels, and the scan stores them here (store_found) in their own
+transaction after the photo's vector, so search never waits for them.
+The stage's run then searches what is still queued (photos indexed with
+faces off, videos, a run killed between the two writes), in the same
+decode worker processes (native code on hostile files stays isolated), and
+groups. It is incremental: the writer queues a photo (face_queue) in the
 transaction that stores its vector, so new and changed photos are searched,
 a moved one (same row) keeps its faces, and a copy takes its twin's faces
-without decoding. A cancelled run (pause, quit)
-keeps what it stored; the next run continues.
+without decoding. A cancelled run (pause, quit) keeps what it stored; the
+next run continues.
 """
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ class FaceRun:
     faces: int = 0
     copied: int = 0
     failed: int = 0
+    fresh: int = 0         # photos whose faces were found on the scan's own decode, before this run
     seconds: float = 0.0
     grouping: grouping.GroupRun = field(default_factory=grouping.GroupRun)
 
@@ -38,17 +44,19 @@ class FaceRun:
 def available() -> str | None:
     """None if faces can be found here, else why not (in one line)."""
     try:
+        import cv2  # noqa: F401
         import dlib  # noqa: F401
 
-        from core.people.detector import model_folder
+        from core.people.detector import YUNET, model_folder
 
         folder = model_folder()
-    except ImportError:
-        return "dlib is not installed (pip install dlib-bin)"
+    except ImportError as exc:
+        return f"{exc.name} is not installed (pip install dlib-bin opencv-python-headless)"
     except Exception as exc:  # noqa: BLE001 - FacesUnavailable and friends: say why
         return str(exc)
     missing = [n for n in ("shape_predictor_5_face_landmarks.dat", "dlib_face_recognition_resnet_model_v1.dat")
                if not (folder / n).exists()]
+    missing += [YUNET.name] if not YUNET.exists() else []
     return f"face model files missing: {', '.join(missing)}" if missing else None
 
 
@@ -88,14 +96,40 @@ def waiting(db) -> int:
                      "face_scans s ON s.photo_id = p.id WHERE s.content_hash IS NOT p.content_hash") or 0
 
 
-def run(db, pool, cancel: threading.Event | None = None, on_progress=None) -> FaceRun:
+class Stored(NamedTuple):
+    photos: int
+    faces: int
+
+
+def store_found(db, found: list[tuple[int, object]]) -> Stored:
+    """Store what the face search that rode on a scan's decodes found: (photo id, FacesFound or
+    Failed) pairs."""
+    batch = [b for b in (_searched_from(photo_id, outcome) for photo_id, outcome in found) if b is not None]
+    _store(db, batch)
+    return Stored(len(batch), sum(len(b.faces) for b in batch))
+
+
+def _searched_from(photo_id: int, outcome) -> _Searched | None:
+    from core.people.face_job import FacesFound
+    from core.pipeline.decode_worker import Failed
+
+    if isinstance(outcome, FacesFound):
+        return _Searched(photo_id, outcome.digest, outcome.faces)
+    if isinstance(outcome, Failed):
+        log.info("no faces searched in photo %d: %s", photo_id, outcome.reason)
+        return _Searched(photo_id, outcome.digest, (), outcome.reason)
+    return None
+
+
+def run(db, pool, cancel: threading.Event | None = None, on_progress=None, fresh: int = 0) -> FaceRun:
     """Search every pending photo for faces in the decode workers of `pool`, store them, and group
-    the new ones. It takes the database and the pool, not the library: that is all it uses."""
+    the new ones, and the `fresh` photos' faces stored during the scan. It takes the database and
+    the pool, not the library: that is all it uses."""
     from core.people.face_job import FaceJob, FacesFound
     from core.pipeline.decode_worker import Failed, Gone
 
     start = time.monotonic()
-    out = FaceRun()
+    out = FaceRun(fresh=fresh)
     todo = pending(db)
     todo = [t for t in todo if not _copy_from_twin(db, t, out)]
     if todo:
@@ -122,7 +156,7 @@ def run(db, pool, cancel: threading.Event | None = None, on_progress=None) -> Fa
         _store(db, batch)
     # Grouping reads every unsorted face and every person: only after new work.
     # (If a run is stopped first, the next one that finds faces groups them too.)
-    if (out.photos or out.copied) and not (cancel and cancel.is_set()):
+    if (out.photos or out.copied or out.fresh) and not (cancel and cancel.is_set()):
         out.grouping = grouping.regroup(db)
     out.seconds = time.monotonic() - start
     return out
@@ -148,8 +182,9 @@ def _store(db, batch: list[_Searched]) -> None:
                 continue   # removed (or failed) while its faces were searched
             conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
             conn.executemany(
-                "INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop) VALUES (?,?,?,?,?,?,?,?,?)",
-                [(photo_id, *f.box, f.score, f.size, f.embedding.astype("float32").tobytes(), f.crop)
+                "INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop, quality) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(photo_id, *f.box, f.score, f.size, f.embedding.astype("float32").tobytes(), f.crop, f.quality)
                  for f in faces])
             _searched(conn, photo_id, result.digest, len(faces), result.error)
 
@@ -165,8 +200,8 @@ def _copy_from_twin(db, queued: Queued, out: FaceRun) -> bool:
         return False
     with db.transaction() as conn:
         conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
-        conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop) "
-                     "SELECT ?, x, y, w, h, score, size, embedding, crop FROM faces WHERE photo_id = ?",
+        conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop, quality) "
+                     "SELECT ?, x, y, w, h, score, size, embedding, crop, quality FROM faces WHERE photo_id = ?",
                      (photo_id, twin))
         count = conn.execute("SELECT COUNT(*) FROM faces WHERE photo_id = ?", (photo_id,)).fetchone()[0]
         _searched(conn, photo_id, content_hash, count, None)

@@ -38,6 +38,19 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Rider:
+    """Work that rides on an index decode, such as the face search: it gets the image the
+    decode made for the model, so the file is read and decoded once for both.
+
+    `module` is imported in the worker and registers the work with `rides(name)`;
+    the decode is made with its shorter side at least `min_side`.
+    """
+    module: str
+    name: str
+    min_side: int
+
+
+@dataclass(frozen=True)
 class WorkerConfig:
     """Everything a worker needs, fixed for the life of a pool."""
     database: str
@@ -50,6 +63,7 @@ class WorkerConfig:
     max_bytes: int
     memory_limit: int = 0          # bytes of heap a worker may use (Linux); 0: no limit
     sampling: Sampling = Sampling()   # which frames of a video are embedded
+    riders: tuple[Rider, ...] = ()    # work done on each photo's index decode (the face search)
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,9 @@ class Rendered:
 # which registers its handler, so a new kind never edits the pool or this loop.
 Handler = Callable[["Preparer", object], Outcome]
 _HANDLERS: dict[type, Handler] = {}
+# A rider's work: (worker, upright RGB image, content hash) -> a picklable result.
+RiderWork = Callable[["Preparer", object, str], object]
+_RIDERS: dict[str, RiderWork] = {}
 
 
 def handles(job_type: type) -> Callable[[Handler], Handler]:
@@ -80,6 +97,14 @@ def handles(job_type: type) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         _HANDLERS[job_type] = handler
         return handler
+    return register
+
+
+def rides(name: str) -> Callable[[RiderWork], RiderWork]:
+    """Register the work a Rider of this name does on an index decode."""
+    def register(work: RiderWork) -> RiderWork:
+        _RIDERS[name] = work
+        return work
     return register
 
 
@@ -99,6 +124,24 @@ class Preparer:
         self.heartbeat: Callable[[], None] = lambda: None
         self._conn: sqlite3.Connection | None = None
         self._resources: dict[str, object] = {}
+        self.decodes = 0   # images decoded by this worker: one per photo, whatever rides on it
+
+    def _ride(self, image, digest: str, path: str) -> tuple:
+        """(name, result) of each rider on this decode; one that fails costs only its own result."""
+        import importlib
+
+        out = []
+        for rider in self.config.riders:
+            if rider.name not in _RIDERS:
+                importlib.import_module(rider.module)
+            try:
+                out.append((rider.name, _RIDERS[rider.name](self, image, digest)))
+            except MemoryError:
+                out.append((rider.name, Failed(digest, "not enough memory")))
+            except Exception as exc:  # noqa: BLE001 - the photo is still indexed; its rider's stage retries
+                log.warning("%s failed on %s: %s", rider.name, path, exc)
+                out.append((rider.name, Failed(digest, f"{type(exc).__name__}: {exc}")))
+        return tuple(out)
 
     def resource(self, name: str, make: Callable[[], object]):
         """A per-worker object made on first use (a job kind's model), kept for the worker's life."""
@@ -119,6 +162,7 @@ class Preparer:
             return Failed(None, str(exc))
 
     def decode(self, data: bytes, path: str, min_side: int) -> Decoded:
+        self.decodes += 1
         return decode_bytes(data, path, min_side=min_side, max_pixels=self.config.max_pixels)
 
     @staticmethod
@@ -174,12 +218,14 @@ class Preparer:
             return Known(digest, source)
 
         def prepare() -> Outcome:
-            decoded = self.decode(data, job.path, self.config.min_side)
+            side = max([self.config.min_side, *(r.min_side for r in self.config.riders)])
+            decoded = self.decode(data, job.path, side)
+            riders = self._ride(decoded.image, digest, job.path) if self.config.riders else ()
             self.thumbnails.store(digest, decoded.image)
             meta = dataclasses.replace(decoded.meta, width=decoded.width, height=decoded.height,
                                        phash=dhash(decoded.image))
             pixels = self.crop.crop(decoded.image) if self.crop else np.asarray(decoded.image, dtype=np.uint8)
-            return Prepared(digest, meta, pixels)
+            return Prepared(digest, meta, pixels, riders)
 
         return self.guarded(job.path, digest, prepare)
 

@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -57,6 +57,7 @@ class _Embedded:
     meta: dict
     vector: np.ndarray
     frames: VideoFrames | None = None    # a video's: its vector is their normalized mean
+    riders: tuple = ()                   # (name, result) of the work that rode on its decode
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def _embedded(waiting: _ToEmbed, vectors: np.ndarray) -> _Embedded:
     """The writer's record of one photo (one vector) or video (a vector per frame)."""
     prepared = waiting.prepared
     if not isinstance(prepared, PreparedVideo):
-        return _Embedded(waiting.job, prepared.digest, prepared.meta, vectors[0])
+        return _Embedded(waiting.job, prepared.digest, prepared.meta, vectors[0], riders=prepared.riders)
     mean = vectors.mean(axis=0)
     mean /= max(float(np.linalg.norm(mean)), 1e-12)
     return _Embedded(waiting.job, prepared.digest, prepared.meta, mean, VideoFrames(prepared.times, vectors))
@@ -101,8 +102,11 @@ class _Error:
 class IndexingPipeline:
     def __init__(self, db, model, model_name: str, indexes, pool, *, batch_size: int = 16,
                  on_progress: Callable[[Progress], None] | None = None,
-                 cancel: threading.Event | None = None, queues: Sequence[Enqueue] = ()):
-        """`queues`: the later stages (tagging, faces) to queue each photo with new content for."""
+                 cancel: threading.Event | None = None, queues: Sequence[Enqueue] = (),
+                 riders: Mapping[str, Callable[[list], object]] | None = None):
+        """`queues`: the later stages (tagging, faces) to queue each photo with new content for.
+        `riders`: by Rider name (decode_worker.Rider), what stores the results of work that rode on
+        the decodes, given (photo id, result) pairs once their photos' vectors are committed."""
         self._db = db
         self._model = model
         self._writer = PhotoWriter(db, model_name, indexes, queues)
@@ -113,6 +117,8 @@ class IndexingPipeline:
         self._missing_by_hash: dict[str, list[int]] = {}
         self.errors: list[FileProblem] = []
         self.skipped: list[FileProblem] = []
+        self._riders = dict(riders or {})
+        self._ridden: list[tuple[int, tuple]] = []
 
     # -- dispatcher thread: routes what the workers hand back --------------
     def _dispatch(self, jobs: list, to_embed: queue.Queue, to_write: queue.Queue) -> None:
@@ -221,6 +227,7 @@ class IndexingPipeline:
                     for item in items:
                         if not isinstance(item, _Error):
                             self._write(item, counts, missing)
+                self._hand_over()
                 now = time.monotonic()
                 if self._on_progress and items and now - last_report > 0.25:
                     last_report = now
@@ -245,9 +252,24 @@ class IndexingPipeline:
             self._report(counts, len(jobs), start, time.monotonic(), None)
         return counts
 
+    def _hand_over(self) -> None:
+        """Give the riders' results of the photos just committed to their stores, in transactions
+        of their own: the vectors are searchable whatever becomes of these."""
+        ridden, self._ridden = self._ridden, []
+        for name, store in self._riders.items():
+            found = [(photo_id, result) for photo_id, riders in ridden for n, result in riders if n == name]
+            if not found:
+                continue
+            try:
+                store(found)
+            except Exception:  # noqa: BLE001 - the photos stay queued for their stage, which retries
+                log.exception("storing %s of %d photos failed", name, len(found))
+
     def _write(self, item, counts: Counts, missing: dict) -> None:
         if isinstance(item, _Embedded):
-            self._writer.embedded(item.job, item.digest, item.meta, item.vector, item.frames)
+            photo_id = self._writer.embedded(item.job, item.digest, item.meta, item.vector, item.frames)
+            if item.riders:
+                self._ridden.append((photo_id, item.riders))
             counts.embedded += 1
             counts.updated += item.job.photo_id is not None
             return

@@ -21,6 +21,7 @@ class Prepared:
     digest: str
     meta: PhotoMeta
     pixels: np.ndarray             # uint8 (S, S, 3) crop, or the reduced image when crop is None
+    riders: tuple = ()             # (name, result) of the work that rode on this decode (Rider)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,19 @@ def test_every_indexed_photo_is_searched_once(scanned):
     assert again.photos == 0 and again.copied == 0
 
 
+def test_a_scan_searches_faces_on_its_own_decodes_and_leaves_the_stage_nothing(library, tmp_path):
+    photos = tmp_path / "photos"
+    truth = shapes.write_folder(photos, per_combo=1, colours=("red", "blue"))
+    library.settings.set("faces", True)
+    library.add_root(photos)
+    seen = []
+    library.scan(on_progress=seen.append)
+    assert set(_scans(library)) == set(truth)
+    # Searched on the index decodes: the face stage had nothing to decode itself.
+    assert not [p for p in seen if p.phase == "faces"]
+    assert library.db.scalar("SELECT COUNT(*) FROM face_queue") == 0
+
+
 def test_a_changed_photo_is_searched_again_and_a_moved_one_is_not(scanned, tmp_path):
     library, photos, paths = scanned
     changed, moved = paths[0], paths[1]
@@ -72,15 +85,17 @@ def test_with_faces_off_nothing_is_searched(library, tmp_path):
 
 
 def test_the_face_search_reports_its_own_progress(library, tmp_path):
+    """Photos indexed with faces off are searched by the stage later, with its own progress."""
     photos = tmp_path / "photos"
     shapes.write_folder(photos, per_combo=1, colours=("red", "blue"))
     library.add_root(photos)
+    library.settings.set("faces", False)
+    library.scan()
     library.settings.set("faces", True)
     seen = []
     library.scan(on_progress=seen.append)
     faces = [p for p in seen if p.phase == "faces"]
     assert faces and faces[-1].done == faces[-1].total == 10
-    assert seen.index(faces[0]) > 0 and seen[0].phase != "faces"    # after the embedding's progress
 
 
 def test_embedding_the_same_content_again_keeps_its_faces_and_decisions(scanned):
