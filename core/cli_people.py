@@ -1,4 +1,5 @@
-"""`photosift people`: list, show, name, merge, move, reject, hide, regroup, forget."""
+"""`photosift people`: list, show, name, merge, split, move, reject, hide, proposals, refuse, undo,
+regroup, forget."""
 from __future__ import annotations
 
 import dataclasses
@@ -58,6 +59,23 @@ def cmd_people(args, lib) -> int:
     elif action in ("hide", "unhide"):
         people.hide(args.person, action == "hide")
         print(f"{args.person!r} {'hidden' if action == 'hide' else 'shown again'}")
+    elif action == "proposals":
+        found = people.proposals()
+        if args.json:
+            print_json({"proposals": [{"a": _person_json(p.a), "b": _person_json(p.b), "distance": p.distance}
+                                      for p in found]})
+            return 0
+        for p in found:
+            print(f"{p.distance:.2f}  {p.a.label} (#{p.a.id}) and {p.b.label} (#{p.b.id})")
+        print(f"{len(found)} possible merges: `photosift people merge A B` to accept one, "
+              "`photosift people refuse A B` to say no for good" if found else "no merge to propose")
+    elif action == "refuse":
+        people.refuse(args.person, args.other)
+        print(f"{args.person!r} and {args.other!r} will not be proposed as one person again")
+    elif action == "undo":
+        done = people.undo()
+        print(f"undone: {done}" if done else "nothing to undo")
+        return 0 if done else 1
     elif action == "regroup":
         run = people.regroup(full=True)
         print(f"{run.joined} faces joined people, {run.proposed} new groups, {run.unsorted} unsorted")
@@ -95,6 +113,11 @@ def add_parsers(sub) -> None:
     for name in ("hide", "unhide"):
         s = t.add_parser(name)
         s.add_argument("person")
+    t.add_parser("proposals", help="pairs of people who may be one person, closest first")
+    s = t.add_parser("refuse", help="PERSON and OTHER are not one person: never propose merging them again")
+    s.add_argument("person")
+    s.add_argument("other")
+    t.add_parser("undo", help="take back the last people decision (name, merge, split, move, reject, hide, refuse)")
     t.add_parser("regroup", help="group the unnamed faces again (names and your decisions are kept)")
     s = t.add_parser("forget", help="delete all face data of this library")
     s.add_argument("--yes", action="store_true")

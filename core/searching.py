@@ -59,7 +59,7 @@ class Searcher:
         lib = self._lib
         wanted = [query.person] if query.person else []
         wanted += list(understood.people) if understood else []
-        among = None
+        among = query.among
         for person in wanted:
             ids = frozenset(lib.people.photo_ids(person))
             among = ids if among is None else among & ids

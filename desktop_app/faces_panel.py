@@ -1,8 +1,9 @@
 """A person's faces above their photos: fix the grouping by hand.
 
-Right-click a face for "Not this person" or "Move to…", or drag it onto a
+Right-click a face for "Not this person" or "Move to…", select several and
+"Split into a new person…" (siblings grouped as one), or drag a face onto a
 person in the sidebar. Every such decision is sticky: regrouping never undoes
-it (core/people/grouping.py).
+it (core/people/grouping.py), and Edit → Undo (Ctrl+Z) takes the last back.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class FacesPanel(QListWidget):
         self.setWrapping(False)
         self.setIconSize(QSize(64, 64))
         self.setFixedHeight(96)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -77,7 +79,19 @@ class FacesPanel(QListWidget):
         if self.person is not None:
             menu.addAction("Not this person", lambda: self._decide(lambda: people.reject(face)))
         menu.addAction("Move to…", lambda: self._ask_move(face))
+        if self.person is not None:
+            menu.addAction("Split into a new person…", lambda: self._ask_split(item))
         return menu
+
+    def _ask_split(self, item) -> None:
+        """The selected faces (or the one clicked) are someone else: a new person, named or not."""
+        chosen = self.selectedItems() if item.isSelected() else [item]
+        faces = [i.data(FaceRole) for i in chosen]
+        name, ok = QInputDialog.getText(self, "Split into a new person",
+                                        f"Name for the person in these {len(faces)} faces (may be left empty):")
+        if ok:
+            people, person = self.window_.library.people, self.person
+            self._decide(lambda: people.split(person, faces, name.strip() or None))
 
     def _ask_move(self, face: int) -> None:
         names = self.window_.filter_bar.people

@@ -1,4 +1,4 @@
-"""Date-range, folder, person and place filters, shown as removable chips beside the search bar.
+"""Date-range, folder, person, place and map-area filters, shown as removable chips beside the search bar.
 
 They narrow whatever the grid shows (all photos, a search) the same way the
 CLI's --after/--before/--folder/--person/--place do: core applies them
@@ -21,9 +21,11 @@ class Filters:
     folder: str | None = None
     person: str | None = None    # a named person
     place: str | None = None     # a city, region or country ("Zürich, Switzerland")
+    area: tuple[int, ...] = ()   # photos of a bubble clicked on the map
+    area_label: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.after or self.before or self.folder or self.person or self.place)
+        return bool(self.after or self.before or self.folder or self.person or self.place or self.area)
 
 
 class DateRangeDialog(QDialog):
@@ -87,6 +89,9 @@ class FilterBar(QWidget):
             self._chip(f"with {filters.person}", replace(filters, person=None))
         if filters.place:
             self._chip(f"in {filters.place}", replace(filters, place=None))
+        if filters.area:
+            self._chip(filters.area_label or f"{len(filters.area):,} photos from the map",
+                       replace(filters, area=(), area_label=""))
         self.changed.emit(filters)
 
     def _chip(self, text: str, without: Filters, tooltip: str = "") -> None:

@@ -6,7 +6,7 @@ import os
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QSlider, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
 
 from core.changes import ALBUMS, FOLDERS, SETTINGS, TAGS, Changes
@@ -19,9 +19,10 @@ from desktop_app.grid.model import PathRole, PhotoGridModel
 from desktop_app.grid.place import PlaceKeeper
 from desktop_app.grid.view import PhotoGridView
 from desktop_app.indexing_status import IndexingStatus
-from desktop_app.map_view import MapView
+from desktop_app.map_view import MapView, show_area
 from desktop_app.results import ResultHeader, StatePage, banner_for, state_for
 from desktop_app.roots import add_root
+from desktop_app.search_box import SearchBox
 from desktop_app.sidebar import Sidebar
 from desktop_app.tasks import TaskRunner
 from desktop_app.views import View
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(people.with_faces_above(self.faces, self.grid))
         self.stack.addWidget(self.state_page)
         self.map = MapView()
-        self.map.chosen.connect(lambda cluster: self.show_view("area", tuple(cluster.photo_ids.tolist())))
+        self.map.chosen.connect(lambda cluster: show_area(self, cluster))
         self.stack.addWidget(self.map)
         splitter = QSplitter()
         splitter.addWidget(self.sidebar_panel)
@@ -85,9 +86,8 @@ class MainWindow(QMainWindow):
         splitter.setSizes([240, 960])
         self.setCentralWidget(splitter)
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search photos — e.g. dog on a beach -night")
-        self.search.setClearButtonEnabled(True)
+        self.search_box = SearchBox()
+        self.search = self.search_box.field
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _: self._debounce.start())
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.zoom.valueChanged.connect(self._set_zoom)
         bar = QToolBar("Search")
         bar.setMovable(False)
-        bar.addWidget(self.search)
+        bar.addWidget(self.search_box)
         bar.addWidget(QLabel("  Zoom "))
         bar.addWidget(self.zoom)
         self.addToolBar(bar)
@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
             self.filter_bar.people = [row["label"] for row in data.get("people", []) if row["named"]]
             self.filter_bar.places = [name for country, _, cities in data.get("places", [])
                                       for name in (country, *(f"{city}, {country}" for city, _ in cities))]
+            self.search_box.set_names(self.filter_bar.people + [n.split(",")[0] for n in self.filter_bar.places])
             self._manual_albums = [name for name, kind in data["albums"] if kind == "manual"]
             self._show_state()
 
@@ -193,7 +194,6 @@ class MainWindow(QMainWindow):
             "places": lambda: views.places(lib, filters=filters),
             "place": lambda: views.place(lib, arg, filters=filters),
             "map": lambda: views.world_map(lib, filters=filters),
-            "area": lambda: views.area(lib, arg, filters=filters),
             "folder": lambda: views.all_photos(lib, filters=replace(filters, folder=arg),
                                                title=os.path.basename(arg.rstrip(os.sep)) or arg),
             "search": lambda: views.search(lib, arg, filters=filters),
@@ -209,11 +209,12 @@ class MainWindow(QMainWindow):
             if generation != self._generation:   # a newer query superseded this one
                 return
             if isinstance(listing, views.MapListing):
-                self.map.set_photos(listing.photos)
+                self.map.set_photos(listing.photos, listing.covers, listing.labels)
                 self.header.show_title(listing.title)
                 self.stack.setCurrentWidget(self.map)
                 return
             self.grid.set_sections(listing.sections)
+            self.search_box.show_parts(listing.parts)
             if refresh:
                 self.place.update(listing.rows)
             else:
@@ -277,9 +278,7 @@ class MainWindow(QMainWindow):
         self.show_view("search", text) if text else self.show_view("all")
 
     def _sidebar_chosen(self, view) -> None:
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
+        self.search_box.clear_quietly()
         self.show_view(*view)
 
     def _set_zoom(self, value: int) -> None:
@@ -391,9 +390,7 @@ class MainWindow(QMainWindow):
 
     def search_by_example(self, path: str) -> None:
         """Photos like this image, which may be outside the library."""
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
+        self.search_box.clear_quietly()
         self.show_view("similar", path)
 
     def remove_selected_from_album(self) -> None:
@@ -490,7 +487,8 @@ class MainWindow(QMainWindow):
             self.bridge.progress.disconnect(self._on_progress)
             self.bridge.scanned.disconnect(self._on_scanned)
             stopped = self.bridge.stop()
-            self.model.loader.stop()
+            for loader in (self.model.loader, self.map.loader):
+                loader.stop()
             self._stopped = self.tasks.close(2000) and stopped
         return self._stopped
 

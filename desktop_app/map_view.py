@@ -3,8 +3,10 @@
 The outlines come from resources/map (core/places/world.py) and are one
 QPainterPath on Web Mercator's unit square, drawn through a transform. The
 photos' clusters come from core/places/clusters.py per zoom level; a frame
-draws only the clusters in view. Drag to pan, wheel or +/- to zoom, click a
-bubble to see its photos. No tile server, no network call.
+draws only the clusters in view, each bubble with one of its photos (its
+thumbnail, read off the GUI thread) and its count. From zoom 6 the cities
+the library has photos of are named. Drag to pan, wheel or +/- to zoom,
+click a bubble to see its photos. No tile server, no network call.
 """
 from __future__ import annotations
 
@@ -17,11 +19,14 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, Q
 from PySide6.QtWidgets import QWidget
 
 from core.places.clusters import MAX_ZOOM, PhotoMap, project, world_px
+from desktop_app.grid.thumbloader import ThumbnailLoader
 
 WATER, LAND, BORDER, BUBBLE = QColor("#dde8f0"), QColor("#f6f4ee"), QColor("#b9b4a8"), QColor("#2f6fb3")
 
 
 COARSE_BELOW = 5.0     # zoom under which outlines are drawn from every 6th point (no visible loss)
+CITIES_FROM = 6.0      # zoom from which the library's cities are named
+COVER = 34             # px: a bubble's photo
 
 
 @functools.cache
@@ -110,12 +115,35 @@ class MapView(QWidget):
         self._dragged = False
         self._fit_pending = False
         self.drawn: list = []               # (cluster index, screen x, y, radius) of the last frame: hits, tests
+        self.covers: dict[int, str] = {}    # photo id -> thumbnail path
+        self.cities: list[tuple[str, float, float, int]] = []   # (name, x, y, photos) on the unit square
+        self._round: dict[int, QImage] = {}  # photo id -> its thumbnail cut round, ready to draw
+        self.loader = ThumbnailLoader(self)
+        self.loader.available.connect(self._take_covers)
+        self.labelled: list[str] = []       # the cities named in the last frame (tests)
 
     # -- state -----------------------------------------------------------
-    def set_photos(self, photos: PhotoMap) -> None:
-        """Show these photos; the view moves to fit them at its next frame (when it has its size)."""
+    def set_photos(self, photos: PhotoMap, covers: dict | None = None, cities=()) -> None:
+        """Show these photos (with their thumbnails' paths, for the bubbles, and the cities to name);
+        the view moves to fit them at its next frame (when it has its size)."""
         self.photos = photos
+        self.covers = dict(covers or {})
+        self.cities = []
+        for name, lat, lon, count in cities:
+            x, y = project(lat, lon)
+            self.cities.append((name, float(x), float(y), int(count)))
         self._fit_pending = bool(len(photos))
+        self.update()
+
+    def _take_covers(self) -> None:
+        """Thumbnails the loader read: cut round once, then drawn from memory."""
+        for photo_id, image in self.loader.take(64):
+            self._round[photo_id] = _round(image)
+        if len(self._round) > 2000:   # a long session's panning: keep the memory bounded
+            for old in list(self._round)[:1000]:
+                del self._round[old]
+        if self.loader.ready:
+            self.loader.available.emit()
         self.update()
 
     def _fit(self) -> None:
@@ -162,14 +190,36 @@ class MapView(QWidget):
         zoom, rect, image = self._backdrop_for(top_left, bottom_right)
         at = self.to_screen(rect.left(), rect.top())
         painter.drawImage(at, image)
-        if self.zoom >= 2.5:
+        if 2.5 <= self.zoom < CITIES_FROM:
             painter.setPen(QColor("#6b675e"))
             painter.setFont(QFont(self.font().family(), 8))
             for name, x, y in self._labels:
                 if top_left.x() <= x <= bottom_right.x() and top_left.y() <= y <= bottom_right.y():
                     at = self.to_screen(x, y)
                     painter.drawText(QRectF(at.x() - 60, at.y() - 8, 120, 16), Qt.AlignmentFlag.AlignCenter, name)
+        self._draw_cities(painter, top_left, bottom_right)
         self._draw_clusters(painter, top_left, bottom_right)
+
+    def _draw_cities(self, painter: QPainter, top_left: QPointF, bottom_right: QPointF) -> None:
+        """From CITIES_FROM, the library's cities in view, most photographed first, none over another."""
+        self.labelled = []
+        if self.zoom < CITIES_FROM:
+            return
+        painter.setPen(QColor("#4a463f"))
+        painter.setFont(QFont(self.font().family(), 9))
+        taken: list[QRectF] = []
+        for name, x, y, _count in self.cities:
+            if not (top_left.x() <= x <= bottom_right.x() and top_left.y() <= y <= bottom_right.y()):
+                continue
+            at = self.to_screen(x, y)
+            box = QRectF(at.x() - 70, at.y() + COVER / 2 + 2, 140, 16)   # under the bubble that sits there
+            if any(box.intersects(other) for other in taken):
+                continue
+            taken.append(box)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, name)
+            self.labelled.append(name)
+            if len(taken) >= 60:
+                break
 
     def _backdrop_for(self, top_left: QPointF, bottom_right: QPointF):
         """The outlines as an image a viewport larger than the view on each side: a pan only moves it,
@@ -201,15 +251,31 @@ class MapView(QWidget):
         for i in shown.tolist():
             count = int(level.counts[i])
             at = self.to_screen(float(level.x[i]), float(level.y[i]))
-            radius = 9 + 4 * math.log10(count) if count > 1 else 6
+            cover = self._cover(level.cover(i))
+            radius = COVER / 2 if cover is not None else (9 + 4 * math.log10(count) if count > 1 else 6)
             painter.setPen(QPen(QColor("white"), 2))
             painter.setBrush(BUBBLE)
             painter.drawEllipse(at, radius, radius)
-            if count > 1:
+            if cover is not None:
+                painter.drawImage(QPointF(at.x() - COVER / 2, at.y() - COVER / 2), cover)
+            if count > 1 and cover is not None:   # the count on a badge at the top right
+                badge = QRectF(at.x() + radius * 0.35, at.y() - radius - 4, 30, 16)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.drawRoundedRect(badge, 8, 8)
+                painter.setPen(QColor("white"))
+                painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, _count(count))
+            elif count > 1:
                 painter.setPen(QColor("white"))
                 painter.drawText(QRectF(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius),
-                                 Qt.AlignmentFlag.AlignCenter, f"{count:,}" if count < 10000 else f"{count // 1000}k")
+                                 Qt.AlignmentFlag.AlignCenter, _count(count))
             self.drawn.append((i, at.x(), at.y(), radius))
+
+    def _cover(self, photo_id: int) -> QImage | None:
+        """A bubble's photo cut round, or None while it loads (it is asked for here)."""
+        image = self._round.get(photo_id)
+        if image is None and photo_id in self.covers:
+            self.loader.request(photo_id, self.covers[photo_id])
+        return image
 
     # -- input -----------------------------------------------------------
     def cluster_at(self, point: QPointF):
@@ -252,6 +318,39 @@ class MapView(QWidget):
 
 
 def photo_map(rows) -> PhotoMap:
-    """A PhotoMap of (photo id, latitude, longitude) rows."""
-    data = np.array(rows, dtype=np.float64).reshape(-1, 3)
+    """A PhotoMap of (photo id, latitude, longitude, …) rows."""
+    data = np.array([r[:3] for r in rows], dtype=np.float64).reshape(-1, 3)
     return PhotoMap(data[:, 0].astype(np.int64), data[:, 1], data[:, 2])
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < 10000 else f"{n // 1000}k"
+
+
+def _round(image: QImage) -> QImage:
+    """A thumbnail's centre, COVER px across, inside a circle (transparent around it)."""
+    out = QImage(COVER, COVER, QImage.Format.Format_ARGB32_Premultiplied)
+    out.fill(Qt.GlobalColor.transparent)
+    if image.isNull():
+        return out
+    side = min(image.width(), image.height())
+    square = image.copy((image.width() - side) // 2, (image.height() - side) // 2, side, side)
+    painter = QPainter(out)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    clip = QPainterPath()
+    clip.addEllipse(QRectF(1, 1, COVER - 2, COVER - 2))
+    painter.setClipPath(clip)
+    painter.drawImage(QRectF(0, 0, COVER, COVER), square)
+    painter.end()
+    return out
+
+
+def show_area(window, cluster) -> None:
+    """A bubble clicked: all photos, narrowed to the bubble's by a chip that any view or search keeps."""
+    from dataclasses import replace
+
+    ids = tuple(cluster.photo_ids.tolist())
+    window.show_view("all")
+    window.filter_bar.set_filters(replace(window.filter_bar.filters, area=ids,
+                                          area_label=f"{len(ids):,} photo{'s' if len(ids) != 1 else ''} from the map"))

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
+from desktop_app import people
 from desktop_app.grid.model import PathRole
 
 
@@ -34,7 +35,10 @@ def build(window) -> None:
     settings = QAction("&Settings…", window, shortcut=QKeySequence.StandardKey.Preferences,
                        triggered=window.open_settings)
     settings.setMenuRole(QAction.MenuRole.PreferencesRole)   # the app menu on macOS
-    for action in (select_all, vocabulary, settings):
+    undo = QAction("&Undo People Change", window, shortcut=QKeySequence.StandardKey.Undo,
+                   triggered=lambda: people.undo_last(window))
+    merges = QAction("Review Possible &Merges…", window, triggered=lambda: people.review_merges(window))
+    for action in (undo, select_all, merges, vocabulary, settings):
         edit_menu.addAction(action)
     find = QAction("&Find", window, shortcut=QKeySequence.StandardKey.Find,
                    triggered=lambda: window.search.setFocus(Qt.FocusReason.ShortcutFocusReason))

@@ -44,6 +44,7 @@ class Listing:
     sections: list[Section] = field(default_factory=list)
     title: str = ""
     likely: int | None = None    # a search's matches above its cutoff
+    parts: tuple = ()            # what a search understood (core/search/understand.Part), for its chips
 
 
 def _count(n: int, what: str = "photo") -> str:
@@ -54,7 +55,8 @@ def _filter(lib, filters) -> PhotoFilter:
     """The chips' filters (desktop_app/filters.py) as core's photo filter."""
     f = filters
     return lib.photo_filter(SearchQuery(after=f and f.after, before=f and f.before, folder=f and f.folder,
-                                        person=f and f.person, place=f and f.place))
+                                        person=f and f.person, place=f and f.place,
+                                        among=frozenset(f.area) if f and f.area else None))
 
 
 def all_photos(lib, recent: bool = False, filters=None, title: str | None = None, located: bool = False) -> Listing:
@@ -62,6 +64,9 @@ def all_photos(lib, recent: bool = False, filters=None, title: str | None = None
     where = dataclasses.replace(_filter(lib, filters), located=located)
     rows = lib.photos.timeline(where, RECENTLY_ADDED if recent else NEWEST_FIRST, limit=500 if recent else None)
     name = title or ("Recently added" if recent else "All photos")
+    if filters and filters.area:   # a bubble of the map: say where
+        near = lib.places.main_place(filters.area)
+        name = f"{name} on the map{f' near {near}' if near else ''}"
     return Listing(rows, [] if recent else by_date([r.date for r in rows]), f"{name} · {_count(len(rows))}")
 
 
@@ -69,7 +74,7 @@ def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=N
     f = filters
     hits = lib.search(SearchQuery(text=text, like=like, top=top, after=f and f.after, before=f and f.before,
                                   folder=f and f.folder, person=f and f.person, place=f and f.place,
-                                  understand=True))
+                                  among=frozenset(f.area) if f and f.area else None, understand=True))
     rows = lib.photos.grid_rows([(h.photo_id, h.path, h.score, h.time_s) for h in hits])
     likely = sum(h.likely for h in hits)
     verb = "matches" if likely == 1 else "match"
@@ -80,7 +85,7 @@ def search(lib, text: str, top: int = 300, like: tuple[str, ...] = (), filters=N
         title = f"{_count(likely)} {verb} “{text}”"
     else:
         title = f"{_count(likely)} {'looks' if likely == 1 else 'look'} like {os.path.basename(like[0]) if like else '…'}"
-    return Listing(rows, cutoff(likely, len(rows)), title, likely)
+    return Listing(rows, cutoff(likely, len(rows)), title, likely, understood.parts if understood else ())
 
 
 def album(lib, name: str) -> Listing:
@@ -164,23 +169,17 @@ class MapListing:
     """What the map shows: the geotagged photos, clustered by core/places/clusters.py."""
     photos: object               # PhotoMap
     title: str
+    covers: dict = field(default_factory=dict)    # photo id -> its thumbnail's path, for the bubbles
+    labels: tuple = ()           # (city, latitude, longitude, photos), most photos first
 
 
 def world_map(lib, filters=None) -> MapListing:
     from desktop_app.map_view import photo_map
 
     rows = lib.photos.located(_filter(lib, filters))
-    return MapListing(photo_map(rows), f"Map · {_count(len(rows))}")
-
-
-def area(lib, photo_ids: tuple[int, ...], filters=None) -> Listing:
-    """The photos of a bubble clicked on the map, newest first."""
-    where = _filter(lib, filters)
-    ids = frozenset(photo_ids)
-    rows = lib.photos.timeline(dataclasses.replace(where, among=ids if where.among is None else where.among & ids))
-    near = lib.places.main_place(photo_ids)
-    return Listing(rows, by_date([r.date for r in rows]), f"On the map{f' near {near}' if near else ''} · "
-                                                          f"{_count(len(rows))}")
+    path = lib.thumbnails.path_for
+    return MapListing(photo_map(rows), f"Map · {_count(len(rows))}", {r[0]: str(path(r[3])) for r in rows if r[3]},
+                      tuple(lib.places.city_labels()))
 
 
 def _place_tree(lib) -> list[tuple[str, int, list[tuple[str, int]]]]:

@@ -306,10 +306,12 @@ class Photos:
                 for rid, path, online, last in self._db.read(
                     "SELECT id, path, online, last_scan_at FROM roots ORDER BY path")]
 
-    def located(self, where: PhotoFilter = PhotoFilter()) -> list[tuple[int, float, float]]:
-        """(id, latitude, longitude) of the geotagged indexed photos the filter lets through (the map)."""
+    def located(self, where: PhotoFilter = PhotoFilter()) -> list[tuple[int, float, float, str]]:
+        """(id, latitude, longitude, content hash) of the geotagged indexed photos the filter lets
+        through (the map; the hash names a bubble's thumbnail)."""
         clauses, params = where.where()
-        rows = self._db.read("SELECT p.id, p.latitude, p.longitude FROM photos p WHERE " + " AND ".join(clauses)
+        rows = self._db.read("SELECT p.id, p.latitude, p.longitude, p.content_hash FROM photos p WHERE "
+                             + " AND ".join(clauses)
                              + " AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL", params)
         return rows if where.among is None else [r for r in rows if r[0] in where.among]
 

@@ -125,6 +125,8 @@ class FaceDetector:
             raise FacesUnavailable(f"the face detector's model is missing: {YUNET}")
         folder = model_folder()
         cv2.setNumThreads(1)   # one worker per core already
+        # OpenCV 5 warns on stderr that its new graph engine ignores the target it sets itself.
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
         self._detect = cv2.FaceDetectorYN.create(str(YUNET), "", (DETECT_SIDE, DETECT_SIDE), MIN_SCORE, 0.3, 500)
         self._rectangle = dlib.rectangle
         self._landmarks = dlib.shape_predictor(str(folder / "shape_predictor_5_face_landmarks.dat"))
@@ -142,12 +144,14 @@ class FaceDetector:
         return rows[np.argsort(-rows[:, 14])][:MAX_FACES]
 
     def _look(self, image, side: int) -> np.ndarray:
-        from PIL import Image
+        import cv2
 
         scale = side / max(image.size)
-        small = image if scale == 1 else image.resize(
-            (max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.BILINEAR)
-        bgr = np.ascontiguousarray(np.asarray(small.convert("RGB"), dtype=np.uint8)[:, :, ::-1])
+        rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"), dtype=np.uint8)
+        if scale != 1:   # OpenCV's resize: a twentieth of Pillow's time at these sizes
+            size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+            rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_LINEAR)
+        bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
         self._detect.setInputSize((bgr.shape[1], bgr.shape[0]))
         _, rows = self._detect.detect(bgr)
         if rows is None:
@@ -158,12 +162,15 @@ class FaceDetector:
 
     def find(self, image) -> list[FoundFace]:
         """Faces in an upright RGB PIL image, largest first."""
-        image = image.convert("RGB")
+        image = image if image.mode == "RGB" else image.convert("RGB")
+        rows = self.boxes(image)
+        if not len(rows):
+            return []      # most photos: no copy of the pixels made for dlib
         pixels = np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
         height, width = pixels.shape[:2]
         gray = np.asarray(image.convert("L"))
         found = []
-        for row in self.boxes(image):
+        for row in rows:
             left, top = max(0, int(row[0])), max(0, int(row[1]))
             right, bottom = min(width, int(row[0] + row[2])), min(height, int(row[1] + row[3]))
             if right - left < 2 or bottom - top < 2:

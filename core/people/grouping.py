@@ -55,10 +55,11 @@ def regroup(db, full: bool = False) -> GroupRun:
     with db.transaction() as conn:
         if full:
             # Unnamed groups the user never touched are dissolved; a group with a
-            # face placed or rejected by the user is kept, like a named one.
+            # face placed or rejected by the user, or a merge refused, is kept, like a named one.
             conn.execute("UPDATE faces SET person_id = NULL, assigned_by = NULL WHERE assigned_by = 'auto' AND "
                          "person_id IN (SELECT id FROM people WHERE name IS NULL AND id NOT IN "
-                         "(SELECT person_id FROM face_rejections) AND id NOT IN "
+                         "(SELECT person_id FROM face_rejections) AND id NOT IN (SELECT a FROM people_refusals) "
+                         "AND id NOT IN (SELECT b FROM people_refusals) AND id NOT IN "
                          "(SELECT person_id FROM faces WHERE assigned_by = 'user' AND person_id IS NOT NULL))")
             conn.execute("DELETE FROM people WHERE name IS NULL AND id NOT IN "
                          "(SELECT person_id FROM faces WHERE person_id IS NOT NULL)")
@@ -92,6 +93,11 @@ class _Todo:
         return _Todo([self.ids[i] for i in indexes], self.vectors[indexes], [self.photos[i] for i in indexes])
 
 
+def centre(db, person_id: int) -> np.ndarray:
+    """A person's centre, read from the database (for merge proposals)."""
+    return _centre(db.reader(), person_id)
+
+
 def _centre(conn, person_id: int) -> np.ndarray:
     """The mean of a person's good faces (of all their faces, if none is good)."""
     rows = [r[0] for r in conn.execute("SELECT embedding FROM faces f WHERE person_id = ? AND " + GOOD,
@@ -115,8 +121,13 @@ def _join_people(conn, people, faces: _Todo, rejected, run: GroupRun) -> list[in
     for i, face_id in enumerate(faces.ids):
         row = distances[i].copy()
         for j, (pid, _) in enumerate(people):
-            if (face_id, pid) in rejected or faces.photos[i] in present.get(pid, ()):
+            if (face_id, pid) in rejected:
                 row[j] = np.inf
+        taken = np.array([faces.photos[i] in present.get(pid, ()) for pid, _ in people])
+        if (row[taken] < SAME).any() and not (row[~taken] < SAME).any():
+            run.unsorted += 1   # like someone already in this photo: left for the user, never a seed
+            continue
+        row[taken] = np.inf
         close = row < SAME
         if not close.any():
             left.append(i)
@@ -129,6 +140,33 @@ def _join_people(conn, people, faces: _Todo, rejected, run: GroupRun) -> list[in
     return left
 
 
+def _merge_close(clusters: list[list[int]], sums: list[np.ndarray], photos: list[set[int]]) -> list[list[int]]:
+    """Join clusters whose centres are within SAME and that share no photo, closest first.
+
+    Leader clustering depends on order: one person's faces from two sittings (two
+    source photos of Obama, pasted small) started two clusters whose centres were
+    closer to each other than to anyone else's. Single faces, most of a library's
+    clusters, are left as they are: this stays quadratic in the groups only.
+    """
+    singles = [c for c in clusters if len(c) == 1]
+    groups = [(c, v, p) for c, v, p in zip(clusters, sums, photos) if len(c) > 1]
+    clusters, sums, photos = [g[0] for g in groups], [g[1] for g in groups], [g[2] for g in groups]
+    while len(clusters) > 1:
+        centres = np.stack(sums) / np.array([len(c) for c in clusters])[:, None]
+        d = np.linalg.norm(centres[:, None, :] - centres[None, :, :], axis=2)
+        d[np.tril_indices(len(clusters))] = np.inf
+        for a, b in zip(*np.nonzero(d < SAME)):
+            if photos[a] & photos[b]:
+                d[a, b] = np.inf
+        a, b = np.unravel_index(int(np.argmin(d)), d.shape)
+        if not d[a, b] < SAME:
+            break
+        clusters[a] += clusters.pop(b)
+        sums[a] = sums[a] + sums.pop(b)
+        photos[a] |= photos.pop(b)
+    return clusters + singles
+
+
 def _cluster(conn, faces: _Todo, rejected, run: GroupRun) -> None:
     """Leader clustering of unassigned faces; clusters of MIN_FACES become proposed people."""
     ids, vectors = faces.ids, faces.vectors
@@ -139,7 +177,11 @@ def _cluster(conn, faces: _Todo, rejected, run: GroupRun) -> None:
         if sums:
             centres = np.stack(sums) / np.array([len(c) for c in clusters])[:, None]
             d = np.linalg.norm(centres - vectors[i], axis=1)
-            d[[faces.photos[i] in p for p in photos]] = np.inf   # that cluster already has a face of this photo
+            taken = np.array([faces.photos[i] in p for p in photos])   # already has a face of this photo
+            if (d[taken] < SAME).any() and not (d[~taken] < SAME).any():
+                run.unsorted += 1   # a second face like someone in this photo: never the seed of another
+                continue
+            d[taken] = np.inf
             best = int(np.argmin(d))
             if d[best] < SAME:
                 clusters[best].append(i)
@@ -149,6 +191,7 @@ def _cluster(conn, faces: _Todo, rejected, run: GroupRun) -> None:
         clusters.append([i])
         sums.append(vectors[i].copy())
         photos.append({faces.photos[i]})
+    clusters = _merge_close(clusters, sums, photos)
     now = dt.datetime.now().isoformat(timespec="seconds")
     for members in clusters:
         if len(members) < MIN_FACES:

@@ -1,17 +1,24 @@
-"""People and their faces: listing, naming, merging, moving, hiding, forgetting.
+"""People and their faces: listing, naming, merging, splitting, moving, hiding, forgetting.
 
 Every change here is a user decision, and grouping (core/people/grouping.py)
-never undoes one: a face moved onto a person is marked assigned_by 'user', and
-"not this person" is kept in face_rejections.
+never undoes one: a face moved onto a person is marked assigned_by 'user',
+"not this person" is kept in face_rejections, and a refused merge in
+people_refusals. The user can: each decision can be undone (core/people/undo.py).
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+
 from core.db.chunks import chunked, marks
 from core.errors import PhotosiftError
-from core.people import grouping
+from core.people import grouping, undo
+
+# Centres closer than this make a merge proposal (dlib's own "same person" line; grouping joins at
+# grouping.SAME, stricter).
+PROPOSE = 0.6
 
 
 class UnknownPerson(PhotosiftError):
@@ -30,6 +37,14 @@ class Person:
     @property
     def label(self) -> str:
         return self.name or f"Unnamed #{self.id}"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Two people who may be one: their centres are close and no photo holds both."""
+    a: Person
+    b: Person
+    distance: float
 
 
 @dataclass(frozen=True)
@@ -133,7 +148,8 @@ class People:
         if other:
             raise PhotosiftError(f"there is already a person named {name!r}: merge the two with "
                                  f"`photosift people merge {name!r} '#{person.id}'`")
-        self._db.write("UPDATE people SET name = ? WHERE id = ?", (name, person.id))
+        with undo.recording(self._db, f"name {person.label} {name}", [person.id]) as conn:
+            conn.execute("UPDATE people SET name = ? WHERE id = ?", (name, person.id))
         return self.get(person.id)
 
     def merge(self, into: str | int, other: str | int) -> Person:
@@ -141,10 +157,13 @@ class People:
         keep, gone = self.get(into), self.get(other)
         if keep.id == gone.id:
             raise PhotosiftError("cannot merge a person with themselves")
-        with self._db.transaction() as conn:
+        with undo.recording(self._db, f"merge {gone.label} into {keep.label}", [keep.id, gone.id]) as conn:
             conn.execute("UPDATE faces SET person_id = ? WHERE person_id = ?", (keep.id, gone.id))
             conn.execute("INSERT OR IGNORE INTO face_rejections(face_id, person_id) "
                          "SELECT face_id, ? FROM face_rejections WHERE person_id = ?", (keep.id, gone.id))
+            conn.execute("INSERT OR IGNORE INTO people_refusals(a, b) SELECT MIN(?, o), MAX(?, o) FROM "
+                         "(SELECT CASE WHEN a = ? THEN b ELSE a END AS o FROM people_refusals WHERE ? IN (a, b)) "
+                         "WHERE o != ?", (keep.id, keep.id, gone.id, gone.id, keep.id))
             conn.execute("DELETE FROM people WHERE id = ?", (gone.id,))
             if keep.name is None and gone.name is not None:
                 conn.execute("UPDATE people SET name = ? WHERE id = ?", (gone.name, keep.id))
@@ -152,8 +171,9 @@ class People:
 
     def move(self, face_id: int, to: str | int | None) -> None:
         """Put a face on a person (a new one, if `to` is a new name), for good."""
-        self._face_exists(face_id)
-        with self._db.transaction() as conn:
+        current = self._face_exists(face_id)
+        with undo.recording(self._db, f"move face {face_id} to {to}", [current] if current else [],
+                            [face_id]) as conn:
             target = self._person_or_new(conn, to)
             conn.execute("DELETE FROM face_rejections WHERE face_id = ? AND person_id = ?", (face_id, target))
             conn.execute("UPDATE faces SET person_id = ?, assigned_by = 'user' WHERE id = ?", (target, face_id))
@@ -174,7 +194,7 @@ class People:
             raise PhotosiftError(f"those are all of {person.label}'s faces: rename instead of splitting")
         if name and self._db.read_one("SELECT 1 FROM people WHERE name = ? COLLATE NOCASE", (name.strip(),)):
             raise PhotosiftError(f"there is already a person named {name.strip()!r}: move the faces there instead")
-        with self._db.transaction() as conn:
+        with undo.recording(self._db, f"split {len(face_ids)} faces from {person.label}", [person.id]) as conn:
             now = dt.datetime.now().isoformat(timespec="seconds")
             new = conn.execute("INSERT INTO people(name, hidden, created_at) VALUES (?, 0, ?)",
                                ((name or "").strip() or None, now)).lastrowid
@@ -187,20 +207,60 @@ class People:
     def reject(self, face_id: int) -> None:
         """"Not this person": the face leaves its person and never returns to them."""
         current = self._face_exists(face_id)
-        with self._db.transaction() as conn:
+        with undo.recording(self._db, f"reject face {face_id}", [current] if current else [], [face_id]) as conn:
             if current is not None:
                 conn.execute("INSERT OR IGNORE INTO face_rejections(face_id, person_id) VALUES (?, ?)",
                              (face_id, current))
             conn.execute("UPDATE faces SET person_id = NULL, assigned_by = NULL WHERE id = ?", (face_id,))
 
     def hide(self, ref: str | int, hidden: bool = True) -> None:
-        self._db.write("UPDATE people SET hidden = ? WHERE id = ?", (int(hidden), self.get(ref).id))
+        person = self.get(ref)
+        with undo.recording(self._db, f"{'hide' if hidden else 'show'} {person.label}", [person.id]) as conn:
+            conn.execute("UPDATE people SET hidden = ? WHERE id = ?", (int(hidden), person.id))
+
+    def proposals(self, limit: int = 20) -> list[Proposal]:
+        """People who may be one person, closest first: centres within PROPOSE of each other,
+        never together in a photo, and not refused by the user."""
+        shown = [p for p in self.list() if p.faces]
+        if len(shown) < 2:
+            return []
+        centres = np.stack([grouping.centre(self._db, p.id) for p in shown])
+        distances = np.linalg.norm(centres[:, None, :] - centres[None, :, :], axis=2)
+        refused = set(self._db.read("SELECT a, b FROM people_refusals"))
+        together = set(self._db.read(
+            "SELECT DISTINCT MIN(f1.person_id, f2.person_id), MAX(f1.person_id, f2.person_id) FROM faces f1 "
+            "JOIN faces f2 ON f2.photo_id = f1.photo_id AND f2.person_id != f1.person_id"))
+        out = []
+        for i, j in zip(*np.triu_indices(len(shown), 1)):
+            a, b = shown[i], shown[j]
+            pair = (min(a.id, b.id), max(a.id, b.id))
+            if distances[i, j] < PROPOSE and pair not in refused and pair not in together:
+                out.append(Proposal(a, b, float(distances[i, j])))
+        return sorted(out, key=lambda p: p.distance)[:limit]
+
+    def refuse(self, a: str | int, b: str | int) -> None:
+        """"Not the same person": these two are never proposed for a merge again."""
+        one, other = self.get(a), self.get(b)
+        if one.id == other.id:
+            raise PhotosiftError("a person is always the same person as themselves")
+        with undo.recording(self._db, f"refuse merging {one.label} and {other.label}", [one.id, other.id]) as conn:
+            conn.execute("INSERT OR IGNORE INTO people_refusals(a, b) VALUES (?, ?)",
+                         (min(one.id, other.id), max(one.id, other.id)))
+
+    def undo(self) -> str | None:
+        """Take back the last decision about people; what it was, or None if there is none."""
+        return undo.undo(self._db)
+
+    def last_decision(self) -> str | None:
+        """What undo() would take back."""
+        return undo.last(self._db)
 
     def forget(self) -> int:
         """Delete every face, person and decision: face data lives nowhere else."""
         with self._db.transaction() as conn:
             count = conn.execute("SELECT COUNT(*) FROM faces").fetchone()[0]
-            for table in ("face_rejections", "faces", "people", "face_scans", "face_queue"):
+            for table in ("people_undo", "people_refusals", "face_rejections", "faces", "people", "face_scans",
+                          "face_queue"):
                 conn.execute(f"DELETE FROM {table}")
         return count
 

@@ -42,16 +42,19 @@ class FaceRun:
 
 
 def available() -> str | None:
-    """None if faces can be found here, else why not (in one line)."""
-    try:
-        import cv2  # noqa: F401
-        import dlib  # noqa: F401
+    """None if faces can be found here, else why not (in one line). It looks for the packages
+    without importing them: their native code is loaded only in the decode workers."""
+    import importlib.util
 
+    missing = [name for module, name in (("cv2", "opencv-python-headless"), ("dlib", "dlib-bin"))
+               if importlib.util.find_spec(module) is None]
+    if missing:
+        return f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not installed " \
+               f"(pip install {' '.join(missing)})"
+    try:
         from core.people.detector import YUNET, model_folder
 
         folder = model_folder()
-    except ImportError as exc:
-        return f"{exc.name} is not installed (pip install dlib-bin opencv-python-headless)"
     except Exception as exc:  # noqa: BLE001 - FacesUnavailable and friends: say why
         return str(exc)
     missing = [n for n in ("shape_predictor_5_face_landmarks.dat", "dlib_face_recognition_resnet_model_v1.dat")

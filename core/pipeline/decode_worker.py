@@ -25,7 +25,7 @@ import numpy as np
 from core.db.vectors import known_source
 from core.embedding.preprocess import Preprocess
 from core.imaging import reading
-from core.imaging.decode import DecodeError, Decoded, decode_bytes
+from core.imaging.decode import DecodeError, Decoded, decode_bytes, reduced_for
 from core.imaging.formats import is_video
 from core.imaging.phash import dhash
 from core.imaging.thumbnails import ThumbnailCache
@@ -221,10 +221,12 @@ class Preparer:
             side = max([self.config.min_side, *(r.min_side for r in self.config.riders)])
             decoded = self.decode(data, job.path, side)
             riders = self._ride(decoded.image, digest, job.path) if self.config.riders else ()
-            self.thumbnails.store(digest, decoded.image)
-            meta = dataclasses.replace(decoded.meta, width=decoded.width, height=decoded.height,
-                                       phash=dhash(decoded.image))
-            pixels = self.crop.crop(decoded.image) if self.crop else np.asarray(decoded.image, dtype=np.uint8)
+            # The rest takes the image a decode for the model alone would have made: the same
+            # thumbnail and pixels with riders or without, and no work spent on the larger one.
+            image = reduced_for(decoded.image, self.config.min_side) if side > self.config.min_side else decoded.image
+            self.thumbnails.store(digest, image)
+            meta = dataclasses.replace(decoded.meta, width=decoded.width, height=decoded.height, phash=dhash(image))
+            pixels = self.crop.crop(image) if self.crop else np.asarray(image, dtype=np.uint8)
             return Prepared(digest, meta, pixels, riders)
 
         return self.guarded(job.path, digest, prepare)

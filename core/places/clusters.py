@@ -56,6 +56,10 @@ class Level:
         """Indexes of the clusters inside this rectangle of the unit square."""
         return np.flatnonzero((self.x >= left) & (self.x <= right) & (self.y >= top) & (self.y <= bottom))
 
+    def cover(self, i: int) -> int:
+        """The photo shown on cluster i's bubble (its last member, as Cluster.cover)."""
+        return int(self._members[self._bounds[i + 1] - 1])
+
     def cluster(self, i: int) -> Cluster:
         ids = self._members[self._bounds[i]:self._bounds[i + 1]]
         return Cluster(float(self.x[i]), float(self.y[i]), ids, int(ids[-1]))

@@ -50,6 +50,10 @@ class Places:
         self.name_unnamed()
         return find_trips(dated, store.named(self._db), home or None)
 
+    def city_labels(self) -> list[tuple[str, float, float, int]]:
+        """(city, latitude, longitude, photos) where the library's photos of each city are, most first."""
+        return store.city_centres(self._db)
+
     def known_counts(self) -> list[store.PlaceCount]:
         """Photos per place as stored now, naming nothing (for the sidebar, on a reader thread)."""
         return store.counts(self._db)

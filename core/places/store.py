@@ -85,6 +85,13 @@ def named(db) -> dict[int, Place]:
         "WHERE country IS NOT NULL")}
 
 
+def city_centres(db) -> list[tuple[str, float, float, int]]:
+    """(city, mean latitude, mean longitude, photos) of each named city: the map's labels."""
+    return db.read("SELECT pl.city, AVG(p.latitude), AVG(p.longitude), COUNT(*) FROM photo_places pl "
+                   "JOIN indexed_photos p ON p.id = pl.photo_id WHERE pl.city IS NOT NULL "
+                   "GROUP BY pl.city, pl.country ORDER BY COUNT(*) DESC")
+
+
 def counts(db) -> list[PlaceCount]:
     """Photos per city, with their region and country, by country, then region, then city."""
     return [PlaceCount(*r) for r in db.read(

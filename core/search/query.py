@@ -26,12 +26,13 @@ class SearchQuery:
     media: str | None = None            # "photo" or "video": only those
     text_in_photo: str | None = None    # only photos whose text (read by core/text) holds these words
     understand: bool = False            # read who, where and when out of the text (core/search/understand.py)
+    among: frozenset[int] | None = None   # only these photos (an area picked on the map)
     top: int = 20
 
     @property
     def has_filters(self) -> bool:
         return bool(self.after or self.before or self.folder or self.person or self.place or self.media
-                    or self.text_in_photo)
+                    or self.text_in_photo or self.among is not None)
 
 
 def parse(text: str) -> tuple[str, tuple[str, ...]]:

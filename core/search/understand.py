@@ -56,6 +56,29 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One thing understood, as the search field's chip shows it: its label and the words of the
+    sentence it came from, so that removing the chip removes them."""
+    label: str                           # "with Alice", "in Lisbon", "1 Jun–31 Aug 2026"
+    words: str                           # "with Alice", "in lisbon" as typed; a phrase with its quotes
+
+
+def _words_of(part: Part) -> str:
+    return r"(?<!\S)" + r"\s+".join(re.escape(w) for w in part.words.split()) + r"(?!\S)"
+
+
+def without_part(text: str, part: Part) -> str:
+    """The typed sentence with a part's words taken out (the first place they occur)."""
+    return " ".join(re.sub(_words_of(part), " ", text, count=1, flags=re.IGNORECASE).split())
+
+
+def as_plain(text: str, part: Part) -> str:
+    """The typed sentence with a part's words in single quotes: plain words, for the look only
+    ("'Paris' at night" looks for Paris at night, not for the person or the place)."""
+    return re.sub(_words_of(part), lambda m: f"'{m.group()}'", text, count=1, flags=re.IGNORECASE)
+
+
+@dataclass(frozen=True)
 class Understood:
     visual: str = ""
     people: tuple[str, ...] = ()
@@ -69,6 +92,7 @@ class Understood:
     media: str | None = None             # video, live, screenshot
     phrases: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
+    parts: tuple[Part, ...] = ()          # each constraint with the words it came from, in order
 
     @property
     def constrained(self) -> bool:
@@ -276,6 +300,9 @@ def _intersect(a: list[Span], b: list[Span]) -> list[Span]:
 
 
 # -- the sentence ------------------------------------------------------------
+# 'Single-quoted words' are plain: no name or date inside them is a constraint (their tokens keep
+# the quotes, so nothing matches them), and the look gets them without the quotes.
+_PLAIN = re.compile(r"(?<![\w'’])'([^']+)'(?![\w'’])")
 _TOKEN = re.compile(r"(?:19|20)\d\d-(?:19|20)\d\d|[\w'’]+|-", re.UNICODE)
 
 
@@ -296,6 +323,7 @@ def understand(text: str, lexicon: Lexicon = Lexicon(), today: dt.date | None = 
                  "hours": None, "weekdays": (), "media": None, "alternatives": []}
     dates = _Dates(today)
     negate = False
+    parts: list[Part] = []
     i = 0
     while i < len(words):
         word = words[i]
@@ -306,26 +334,44 @@ def understand(text: str, lexicon: Lexicon = Lexicon(), today: dt.date | None = 
         if negate and word in ("in", "at", "on", "from", "during", "the", "with"):
             i += 1          # "not in 2020": the little words between keep the negation
             continue
+        before = {k: (list(v) if isinstance(v, list) else v) for k, v in out.items()}
         taken = _take(words, i, lexicon, dates, g, out, negate)
         if taken:
             lo = start if negate else i
             for k in range(lo, i + taken):
                 used[k] = True
-            _drop_connectors(words, used, lo)
+            lo = _drop_connectors(words, used, lo)
+            said = " ".join(t for t, _, _ in spans_raw[lo:i + taken])
+            parts.append(Part(_label(before, out, said), said))
             i += taken
         else:
             i += 1
         negate = False
     visual = " ".join([t for (t, _, _), u in zip(spans_raw, used) if not u] + excluded)
     visual = re.sub(r"^(?:(?:in|at|on|with|and|from|of|the|during)\s+)+$", "", visual).strip()
+    visual = _PLAIN.sub(r"\1", visual)   # words the user kept plain: their quotes go
     return Understood(visual=visual, people=tuple(out["people"]), without=tuple(out["without"]), place=out["place"],
                       spans=tuple(out["spans"]), not_spans=tuple(out["not_spans"]),
                       when=" and ".join(out["when"]) or None, hours=out["hours"], weekdays=tuple(out["weekdays"]),
-                      media=out["media"], phrases=tuple(phrases), alternatives=tuple(out["alternatives"]))
+                      media=out["media"], phrases=tuple(phrases), alternatives=tuple(out["alternatives"]),
+                      parts=tuple(parts) + tuple(Part(f"text “{p}”", f'"{p}"') for p in phrases))
 
 
-def _drop_connectors(words: list[str], used: list[bool], at: int) -> None:
-    """A constraint takes the little words before it ("in", "at", "with", "and", "the")."""
+def _label(before: dict, out: dict, said: str) -> str:
+    """A chip's text for what one constraint added to `out`."""
+    for key, prefix in (("people", "with "), ("without", "without ")):
+        if len(out[key]) > len(before[key]):
+            return prefix + out[key][-1]
+    if out["place"] != before["place"]:
+        return f"in {out['place']}"
+    if len(out["when"]) > len(before["when"]):
+        return out["when"][-1]
+    return said
+
+
+def _drop_connectors(words: list[str], used: list[bool], at: int) -> int:
+    """A constraint takes the little words before it ("in", "at", "with", "and", "the"); where
+    it starts then."""
     connectors = set(grammar()["connectors"])
     k = at - 1
     while k >= 0 and not used[k] and words[k] in connectors:
@@ -333,6 +379,7 @@ def _drop_connectors(words: list[str], used: list[bool], at: int) -> None:
             break
         used[k] = True
         k -= 1
+    return k + 1
 
 
 def _names(words: list[str], i: int, table: dict) -> tuple[int, str, int] | None:

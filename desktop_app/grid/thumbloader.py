@@ -61,7 +61,10 @@ class ThumbnailLoader(QObject):
                 wake = not self.ready
                 self.ready.append((photo_id, image))
             if wake:
-                self.available.emit()
+                try:
+                    self.available.emit()
+                except RuntimeError:   # the widget that owned this loader is gone (a closed map)
+                    return
 
     def take(self, limit: int) -> list[tuple[int, QImage]]:
         with self._cond:

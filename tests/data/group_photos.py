@@ -113,3 +113,28 @@ def found(truth: Pasted, boxes: list[tuple[float, float, float, float]]) -> bool
         if tx <= cx <= tx + tw and ty <= cy <= ty + th and 0.5 <= max(w, h) / tw <= 2.0:
             return True
     return False
+
+
+FRACTIONS = (0.015, 0.02, 0.025, 0.03, 0.04, 0.06)
+ANGLES = (0, 10, -20, 30, 0, -15)
+
+
+def reach(sources: list[SourceFace], detect, photos: int = 6, per_photo: int = 12) -> dict[float, tuple[int, int]]:
+    """{face fraction: (found, pasted)} over `photos` group photos of `per_photo` faces, sizes and
+    turns cycling independently. `detect(jpeg bytes)` gives the boxes it finds, x, y, w, h in the
+    photo's pixels."""
+    import io
+
+    counts = {f: [0, 0] for f in FRACTIONS}
+    for seed in range(photos):
+        faces = [sources[(seed + i) % len(sources)] for i in range(per_photo)]
+        fractions = [FRACTIONS[(seed + i) % len(FRACTIONS)] for i in range(per_photo)]
+        angles = [ANGLES[(seed * 5 + i * 7 + i // 6) % len(ANGLES)] for i in range(per_photo)]
+        photo, pasted = group_photo(faces, fractions, angles, seed)
+        out = io.BytesIO()
+        photo.save(out, "JPEG", quality=90)
+        boxes = detect(out.getvalue())
+        for truth in pasted:
+            counts[truth.fraction][0] += found(truth, boxes)
+            counts[truth.fraction][1] += 1
+    return {f: (c[0], c[1]) for f, c in counts.items()}

@@ -72,3 +72,40 @@ def test_panning_and_zooming_keep_the_point_under_the_cursor_and_open_no_socket(
     assert view.centre.x() < centre.x()
     view.grab()      # a full frame, outlines and labels included
     assert not no_network
+
+
+def test_bubbles_show_one_of_their_photos_and_cities_are_named_up_close(qtbot, tmp_path, no_network):
+    from PIL import Image
+
+    from desktop_app.map_view import CITIES_FROM, COVER
+
+    photos = _photos(400)
+    covers = {}
+    for photo_id in photos.ids.tolist():
+        path = tmp_path / f"{photo_id}.jpg"
+        Image.new("RGB", (64, 48), (200, 40, 40)).save(path)
+        covers[photo_id] = str(path)
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    view.set_photos(photos, covers, [("Helsinki", 60.17, 24.94, 200), ("Rome", 41.9, 12.5, 200)])
+    view.grab()                               # asks for the covers of the bubbles in view
+    level = photos.level(view.zoom)
+    qtbot.waitUntil(lambda: all(level.cover(i) in view._round for i, *_ in view.drawn), timeout=10000)
+    view.grab()
+    assert view.drawn and all(radius == COVER / 2 for *_, radius in view.drawn)
+    cover = view._round[level.cover(view.drawn[0][0])]
+    assert cover.pixelColor(COVER // 2, COVER // 2).red() > 150 and cover.pixelColor(0, 0).alpha() == 0   # round
+    assert view.labelled == []                # zoomed out: countries, not cities
+    while view.zoom < CITIES_FROM:
+        view.zoom_by(1, view.to_screen(*[float(v) for v in _unit(60.17, 24.94)]))
+    view.grab()
+    assert "Helsinki" in view.labelled and "Rome" not in view.labelled   # Rome is out of view
+    assert not no_network
+
+
+def _unit(latitude, longitude):
+    from core.places.clusters import project
+
+    return project(latitude, longitude)

@@ -128,7 +128,7 @@ def test_a_persons_faces_can_be_rejected_or_dropped_on_another_person(qtbot, lib
     # Right-click, "Not this person".
     face = win.faces.item(0).data(FaceRole)
     menu = win.faces.menu_for(win.faces.item(0))
-    assert [a.text() for a in menu.actions()] == ["Not this person", "Move to…"]
+    assert [a.text() for a in menu.actions()] == ["Not this person", "Move to…", "Split into a new person…"]
     menu.actions()[0].trigger()
     qtbot.waitUntil(lambda: win.faces.count() == 2, timeout=10000)
     assert library.db.scalar("SELECT person_id FROM faces WHERE id = ?", (face,)) is None
@@ -145,4 +145,77 @@ def test_a_persons_faces_can_be_rejected_or_dropped_on_another_person(qtbot, lib
         assert QApplication.sendEvent(win.sidebar.viewport(), event)
     qtbot.waitUntil(lambda: "Ben (4)" in _people_entries(win), timeout=10000)
     assert library.db.read_one("SELECT person_id, assigned_by FROM faces WHERE id = ?", (face,)) == (second, "user")
+    win.close()
+
+
+def _ann_and_ben(qtbot, library, tmp_path, twins=False):
+    """A window on a library with Ann and Ben (3 photos each), Ann's page open."""
+    photos = tmp_path / "photos"
+    truth = shapes.write_folder(photos, per_combo=2, colours=("red", "blue"))
+    library.add_root(photos)
+    library.scan()
+    ids = dict(library.db.read("SELECT path, id FROM photos"))
+    rng = np.random.default_rng(1)
+    centres = person_centres(2)
+    if twins:   # Ben's centre close to Ann's
+        direction = rng.normal(size=128)
+        centres[1] = centres[0] + (direction / np.linalg.norm(direction) * 0.45).astype(np.float32)
+    with library.db.transaction() as conn:
+        for k, colour in enumerate(("red", "blue")):
+            for path in sorted(p for p in truth if truth[p].colour == colour)[:3]:
+                conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop) "
+                             "VALUES (?, 0.2, 0.2, 0.3, 0.3, 1.5, 120, ?, ?)",
+                             (ids[path], face_of(centres[k], rng).tobytes(), _crop()))
+    for k, colour in enumerate(("red", "blue")):
+        for face in library.db.read("SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.path IN "
+                                    f"({','.join('?' * 3)})", sorted(p for p in truth if truth[p].colour == colour)[:3]):
+            library.people.move(face[0], ("Ann", "Ben")[k])
+    win = MainWindow(library, watch=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: "Ann (3)" in _people_entries(win), timeout=10000)
+    win.sidebar.setCurrentItem(_people_entries(win)["Ann (3)"])
+    qtbot.waitUntil(lambda: win.faces.isVisible() and win.faces.count() == 3, timeout=10000)
+    return win
+
+
+def _edit_action(win, text):
+    edit = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Edit")
+    return next(a for a in edit.actions() if a.text() == text)
+
+
+def test_selected_faces_split_into_a_new_person_and_ctrl_z_takes_it_back(qtbot, library, tmp_path, monkeypatch):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QInputDialog
+
+    win = _ann_and_ben(qtbot, library, tmp_path)
+    win.faces.item(0).setSelected(True)
+    win.faces.item(1).setSelected(True)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Cleo", True))
+    menu = win.faces.menu_for(win.faces.item(0))
+    next(a for a in menu.actions() if a.text() == "Split into a new person…").trigger()
+    qtbot.waitUntil(lambda: "Cleo (2)" in _people_entries(win) and "Ann (1)" in _people_entries(win), timeout=10000)
+
+    undo = _edit_action(win, "&Undo People Change")
+    assert undo.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    undo.trigger()
+    qtbot.waitUntil(lambda: "Ann (3)" in _people_entries(win) and "Cleo (2)" not in _people_entries(win),
+                    timeout=10000)
+    assert win.status.text().startswith("Undone: split 2 faces from Ann")
+    win.close()
+
+
+def test_possible_merges_are_reviewed_and_a_refusal_is_kept(qtbot, library, tmp_path):
+    from desktop_app.people import MergeReview
+
+    win = _ann_and_ben(qtbot, library, tmp_path, twins=True)
+    assert len(library.people.proposals()) == 1
+    _edit_action(win, "Review Possible &Merges…").trigger()
+    qtbot.waitUntil(lambda: any(isinstance(w, MergeReview) and w.isVisible() for w in win.findChildren(MergeReview)),
+                    timeout=10000)
+    review, = [w for w in win.findChildren(MergeReview) if w.isVisible()]
+    assert "Ann" in review.question.text() and "Ben" in review.question.text()
+    review.different.click()
+    qtbot.waitUntil(lambda: library.people.proposals() == [], timeout=10000)
+    assert not review.isVisible() and library.people.get("Ben").faces == 3
     win.close()

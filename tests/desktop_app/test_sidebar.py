@@ -150,7 +150,7 @@ def test_places_list_countries_with_their_cities_and_show_a_place(qtbot, library
     panel.tree.setCurrentItem(city)
     qtbot.waitUntil(lambda: win.view == ("place", "Zürich, Switzerland") and win.model.rowCount() == 2, timeout=10000)
     assert {win.model.index(r).data(PathRole) for r in range(2)} == zurich
-    # The map: every geotagged photo in its bubbles; a bubble's photos come up in the grid.
+    # The map: every geotagged photo in its bubbles; a bubble's photos come up in the grid, as a chip.
     map_entry = next(places.child(i) for i in range(places.childCount()) if places.child(i).text(0) == "Map")
     panel.tree.setCurrentItem(map_entry)
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.map and len(win.map.photos) == 3, timeout=10000)
@@ -158,8 +158,16 @@ def test_places_list_countries_with_their_cities_and_show_a_place(qtbot, library
     zurich_bubble = next(win.map.photos.level(win.map.zoom).cluster(i) for i, *_ in win.map.drawn
                          if win.map.photos.level(win.map.zoom).counts[i] == 2)
     win.map.chosen.emit(zurich_bubble)
-    qtbot.waitUntil(lambda: win.view.kind == "area" and win.model.rowCount() == 2 and win.stack.currentIndex() == 0,
+    qtbot.waitUntil(lambda: win.view.kind == "all" and win.model.rowCount() == 2 and win.stack.currentIndex() == 0,
                     timeout=10000)
     assert {win.model.index(r).data(PathRole) for r in range(2)} == zurich
-    assert win.header.title.text().startswith("On the map near Zürich")
+    assert win.header.title.text().startswith("All photos on the map near Zürich")
+    assert win.filter_bar.chips() == ["2 photos from the map  ✕"]
+    # A search keeps the chip: only the bubble's photos are ranked.
+    win.search.setText("a circle")
+    qtbot.waitUntil(lambda: win.view.kind == "search" and win.listing is not None and win.listing.rows
+                    and {r.path for r in win.listing.rows} <= zurich, timeout=10000)
+    win.filter_bar._chips[0].click()                 # removed: every photo again
+    win.search.clear()
+    qtbot.waitUntil(lambda: win.view.kind == "all" and win.model.rowCount() == 3, timeout=10000)
     win.close()

@@ -49,4 +49,5 @@ def test_a_search_says_what_it_understood_and_keeps_to_it(library, tmp_path):
     assert listing.title == "1 photo · place Lisbon · looking for “a red circle”"   # the likely matches
     assert {r.path for r in listing.rows} == {str(tmp_path / "0.jpg"), str(tmp_path / "1.jpg")}
     assert listing.rows[0].path == str(tmp_path / "0.jpg")
+    assert [(p.label, p.words) for p in listing.parts] == [("in Lisbon", "in Lisbon")]   # the search box's chip
     assert views.search(library, "a red circle").title.endswith("“a red circle”")

@@ -53,6 +53,15 @@ def test_people_commands_and_search_by_person(library, tmp_path):
     assert "are now Bea" in photosift(folder, "people", "split", "Alice", *map(str, faces[:2]), "--name", "Bea").stdout
     counts = {p["name"]: p["faces"] for p in json.loads(photosift(folder, "people", "list", "--json").stdout)["people"]}
     assert (counts["Alice"], counts["Bea"]) == (5, 2)
+    # Merging them back by mistake is undone; then for the rest of the test, merged for real.
+    photosift(folder, "people", "merge", "Alice", "Bea")
+    assert "undone: merge Bea into Alice" in photosift(folder, "people", "undo").stdout
+    counts = {p["name"]: p["faces"] for p in json.loads(photosift(folder, "people", "list", "--json").stdout)["people"]}
+    assert (counts["Alice"], counts["Bea"]) == (5, 2)
+    proposed = json.loads(photosift(folder, "people", "--json", "proposals").stdout)["proposals"]
+    assert all(p["distance"] < 0.6 and p["a"]["id"] != p["b"]["id"] for p in proposed)
+    photosift(folder, "people", "refuse", "Alice", "Bea")
+    assert "nothing to undo" not in photosift(folder, "people", "undo").stdout
     photosift(folder, "people", "merge", "Alice", "Bea")
     missing = photosift(folder, "search", "x", "--person", "Nobody", check=False)
     assert missing.returncode == 1 and "no person 'Nobody'" in missing.stderr

@@ -60,3 +60,32 @@ def test_a_rejected_face_never_returns_to_that_person(tmp_path):
     for full in (False, True):
         grouping.regroup(db, full=full)
         assert db.scalar("SELECT person_id FROM faces WHERE id = ?", (face,)) != person
+
+
+def test_two_faces_in_one_photo_never_join_one_person(tmp_path):
+    """A photo holding a person and their reflection (or a pasted copy): one of the two is someone else."""
+    db = Database(tmp_path / "lib.db")
+    centre = person_centres(1, seed=3)[0]
+    rng = np.random.default_rng(0)
+    for i in range(4):
+        add_photo_with_faces(db, f"/p/{i}.jpg", [face_of(centre, rng)])
+    double = add_photo_with_faces(db, "/p/double.jpg", [face_of(centre, rng), face_of(centre, rng)])
+    grouping.regroup(db)
+    people = [r[0] for r in db.read("SELECT person_id FROM faces WHERE photo_id = ?", (double,))]
+    assert len(people) == 2 and people[0] != people[1]
+    assert db.scalar("SELECT COUNT(DISTINCT person_id) FROM faces WHERE photo_id != ?", (double,)) == 1
+
+
+def test_faces_below_the_quality_gate_neither_form_nor_join_people(tmp_path):
+    db = Database(tmp_path / "lib.db")
+    centres = person_centres(2, seed=4)
+    rng = np.random.default_rng(1)
+    for i in range(3):
+        add_photo_with_faces(db, f"/p/a{i}.jpg", [face_of(centres[0], rng)])
+    poor = [add_photo_with_faces(db, f"/p/poor{i}.jpg", [face_of(c, rng)]) for i, c in
+            enumerate([centres[0], centres[1], centres[1], centres[1]])]
+    with db.transaction() as conn:
+        conn.executemany("UPDATE faces SET quality = 0.2 WHERE photo_id = ?", [(p,) for p in poor])
+    grouping.regroup(db)
+    assert all(db.scalar("SELECT person_id FROM faces WHERE photo_id = ?", (p,)) is None for p in poor)
+    assert db.scalar("SELECT COUNT(DISTINCT person_id) FROM faces WHERE person_id IS NOT NULL") == 1

@@ -44,3 +44,19 @@ def test_a_rider_that_fails_costs_its_own_result_not_the_photo(tmp_path):
     assert isinstance(outcome, Prepared)
     (name, result), = outcome.riders
     assert isinstance(result, Failed) and "fell over" in result.reason
+
+
+def test_the_model_and_the_thumbnail_get_the_same_sizes_with_a_rider_or_without(tmp_path):
+    from PIL import Image as PILImage
+
+    plain, ridden = tmp_path / "plain", tmp_path / "ridden"
+    plain.mkdir()
+    ridden.mkdir()
+    sizes = []
+    for folder, riders in ((plain, ()), (ridden, (sized_rider.rider(720),))):
+        worker = Preparer(_config(folder, riders))
+        job = _photo(folder, "blue.jpg", (0, 0, 255))
+        outcome = worker(job)
+        thumbnail, = list((folder / "thumbs").rglob("*.jpg"))
+        sizes.append((outcome.pixels.shape, PILImage.open(thumbnail).size, outcome.meta.width, outcome.meta.height))
+    assert sizes[0] == sizes[1] and sizes[0][2:] == (4000, 3000)

@@ -180,3 +180,31 @@ def test_an_empty_library_understands_only_dates_and_kinds():
     u = understand("Alice at the beach in Lisbon in 2019", Lexicon(), TODAY)
     assert u.people == () and u.place is None and u.visual == "Alice at the beach in Lisbon"
     assert _when(u) == ("2019-01-01", "2019-12-31")
+
+
+def test_each_constraint_is_a_part_with_the_words_it_came_from():
+    from core.search.understand import without_part
+
+    text = 'Alice and Bob at the beach in Lisbon last summer "gate b42"'
+    u = understand(text, LEXICON, TODAY)
+    assert [p.label for p in u.parts] == ["with Alice", "with Bob", "in Lisbon", u.when, "text “gate b42”"]
+    assert [p.words for p in u.parts] == ["Alice", "and Bob", "in Lisbon", "last summer", '"gate b42"']
+    # Taking a part out of the sentence leaves the rest understood as before.
+    rest = without_part(text, u.parts[2])
+    assert rest == 'Alice and Bob at the beach last summer "gate b42"'
+    again = understand(rest, LEXICON, TODAY)
+    assert again.place is None and again.people == ("Alice", "Bob") and again.spans == u.spans
+    assert without_part(text, u.parts[4]) == "Alice and Bob at the beach in Lisbon last summer"
+
+
+def test_a_negated_part_keeps_its_negation():
+    u = understand("the beach without Bob not in 2020", LEXICON, TODAY)
+    assert [(p.label, p.words) for p in u.parts] == [("without Bob", "without Bob"), ("not 2020", "not in 2020")]
+
+
+def test_single_quoted_words_are_plain_words_for_the_look():
+    u = understand("'Paris' at night", LEXICON, TODAY)
+    assert u.place is None and u.people == () and u.visual == "Paris" and u.hours is not None
+    u = understand("the 'New York' skyline", LEXICON, TODAY)
+    assert u.place is None and u.visual == "the New York skyline"
+    assert understand("New Year's Eve in Paris", LEXICON, TODAY).place == "Paris"   # an apostrophe is not a quote
