@@ -1,6 +1,5 @@
 """People from group photos: real faces (../shared/faces) pasted small into 12 MP scenes,
 indexed by a scan with faces on. Skipped without ../shared."""
-import numpy as np
 import pytest
 
 from core.people import stage
