@@ -16,10 +16,13 @@ from core.scoring import combine
 from core.search import engine
 from core.search.moments import merge as moments_merge
 from core.search.query import SearchQuery, parse, split_phrases
-from core.search.understand import Lexicon, Understood, fold, understand
+from core.search.understand import OPTIONAL_KINDS, Lexicon, Understood, fold, understand
+from core.text import store as text_store
 from core.types import SearchHit
 
 log = logging.getLogger(__name__)
+
+FAVOURITES = ("favourites", "favorites", "favourite", "favorite")   # album names "favourites" means
 
 
 class Searcher:
@@ -49,7 +52,20 @@ class Searcher:
                     key = fold(name)
                     places[key] = (name, places.get(key, (name, 0))[1] + count.photos)
         home = lib.settings.get("home") or None
-        return Lexicon(people, places, home)
+        kinds = frozenset(["favourite"] if self._favourites() else []) | \
+            frozenset(["document"] if text_store.any_document(lib.db) else [])
+        return Lexicon(people, places, home, kinds)
+
+    def _favourites(self) -> str | None:
+        """The album that "favourites" means: one of that name (either spelling), if the library has it."""
+        names = {fold(a.name): a.name for a in self._lib.organizer.albums.list()}
+        return next((names[n] for n in FAVOURITES if n in names), None)
+
+    def _kind_photos(self, kind: str) -> frozenset[int]:
+        if kind == "favourite":
+            album = self._favourites()
+            return frozenset(m.photo_id for m in self._lib.organizer.albums.members(album)) if album else frozenset()
+        return text_store.documents(self._lib.db)
 
     def understand(self, text: str) -> Understood:
         return understand(text, self.lexicon(), self.today())
@@ -72,9 +88,14 @@ class Searcher:
             return where
         excluded = frozenset().union(*(lib.people.photo_ids(p) for p in understood.without)) \
             if understood.without else None
+        media = understood.media
+        if media in OPTIONAL_KINDS:   # a set of photos, not a media type
+            kind = self._kind_photos(media)
+            where = dataclasses.replace(where, among=kind if where.among is None else where.among & kind)
+            media = None
         return dataclasses.replace(where, excluded=excluded, spans=understood.spans, not_spans=understood.not_spans,
                                    hours=understood.hours, weekdays=understood.weekdays,
-                                   media=where.media or understood.media)
+                                   media=where.media or media)
 
     # -- searching -------------------------------------------------------
     def search(self, query: SearchQuery) -> list[SearchHit]:

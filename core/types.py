@@ -54,6 +54,7 @@ class PhotoMeta:
     phash: int | None = None          # 64-bit dHash of the thumbnail-sized image
     media: str = "photo"              # or "video"
     duration_s: float | None = None   # of a video
+    utc_offset: int | None = None     # minutes east of UTC of taken_at (EXIF's offset, or the place's zone)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Photo:
     error: str | None = None
     media: str = "photo"
     duration_s: float | None = None
+    utc_offset: int | None = None     # minutes east of UTC of taken_at, when known
 
 
 @dataclass(frozen=True)

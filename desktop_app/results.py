@@ -87,6 +87,9 @@ class StatePage(QWidget):
         self.icon.setPixmap(icon(icon_name).pixmap(QSize(48, 48)))
         self.headline.setText(headline)
         self.body.setText(body)
+        # A wrapped label aligned in its layout is not given its height for its width: set it, so a
+        # two-line explanation is not cut in half.
+        self.body.setFixedHeight(self.body.heightForWidth(self.body.width()))
         while self.buttons.count() > 2:
             widget = self.buttons.takeAt(1).widget()
             widget.deleteLater()

@@ -37,10 +37,18 @@ def _score_line(score) -> str:
     return f"<br><b>Match score:</b> {value:.3f} ({'a likely match' if likely else 'below the cutoff: a weaker match'})"
 
 
+def _offset(minutes: int | None) -> str:
+    """" (UTC+01:00)": the zone of a local time, when the photo or its place says it."""
+    if minutes is None:
+        return ""
+    sign, minutes = ("+" if minutes >= 0 else "−"), abs(minutes)
+    return f" (UTC{sign}{minutes // 60:02d}:{minutes % 60:02d})"
+
+
 def _details(photo, place=None) -> str:
     """The photo's lines under the picture; `place`: its stored place (core/places), if named."""
     rows = [("File", os.path.basename(photo.path)), ("Folder", os.path.dirname(photo.path)),
-            ("Taken", (photo.taken_at or "unknown").replace("T", " ")),
+            ("Taken", (photo.taken_at or "unknown").replace("T", " ") + _offset(photo.utc_offset)),
             ("Size", f"{photo.width} × {photo.height} px, {photo.size / 1e6:.1f} MB" if photo.width else "")]
     if photo.duration_s is not None:
         rows.append(("Length", clock(photo.duration_s)))

@@ -291,7 +291,8 @@ def build_places(source: pathlib.Path, base: pathlib.Path) -> None:
 
 
 def shoot_places(camera, base: pathlib.Path, docs: pathlib.Path) -> None:
-    """The map of the library, then a place's page: docs/screenshot-map.jpg and screenshot-place.jpg."""
+    """The map of the library, a place's page, and a search understood: docs/screenshot-map.jpg,
+    screenshot-place.jpg and screenshot-understood.jpg."""
     from core.library import Library
     from desktop_app.mainwindow import MainWindow
 
@@ -302,10 +303,21 @@ def shoot_places(camera, base: pathlib.Path, docs: pathlib.Path) -> None:
     camera.wait(lambda: win.sidebar_panel.section("places") is not None)
     win.show_view("map")
     camera.wait(lambda: win.stack.currentWidget() is win.map and len(win.map.photos) > 0)
+
+    def covers_loaded() -> bool:   # every bubble in view shows its photo
+        win.map.grab()
+        level = win.map.photos.level(win.map.zoom)
+        return bool(win.map.drawn) and all(level.cover(i) in win.map._round for i, *_ in win.map.drawn)
+    camera.wait(covers_loaded)
     win.grab().toImage().save(str(docs / "screenshot-map.jpg"), "JPEG", 85)
     win.show_view("place", "Lisbon, Portugal")
     camera.wait(lambda: win.view.kind == "place" and win.model.rowCount() > 0 and thumbnails_loaded(win))
     win.grab().toImage().save(str(docs / "screenshot-place.jpg"), "JPEG", 85)
+    # The search box: what it understood, as chips.
+    win.search.setText("the sea in Iceland")
+    camera.wait(lambda: win.view.kind == "search" and win.listing is not None and win.search_box.chips()
+                and thumbnails_loaded(win))
+    win.grab().toImage().save(str(docs / "screenshot-understood.jpg"), "JPEG", 85)
     win.close()
     win.shutdown()
     lib.close()

@@ -338,7 +338,11 @@ V12 = (
     )""",
 )
 
-MIGRATIONS: list[str | tuple[str, ...]] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12]
+# A photo's offset from UTC, in minutes: its EXIF offset, or its place's zone
+# (core/video/timezones.photo_time). Photos indexed before have none.
+V13 = ("ALTER TABLE photos ADD COLUMN utc_offset INTEGER",)
+
+MIGRATIONS: list[str | tuple[str, ...]] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

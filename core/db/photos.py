@@ -21,7 +21,7 @@ from core.types import GridRow, Photo, Root
 log = logging.getLogger(__name__)
 
 _PHOTO_COLUMNS = ("id, path, size, mtime, content_hash, width, height, taken_at, camera_make, camera_model, "
-                  "latitude, longitude, orientation, state, error, media, duration_s")
+                  "latitude, longitude, orientation, state, error, media, duration_s, utc_offset")
 # SQLite builds the grid's rows whole: at 100k photos a Python pass computing
 # the aspect ratio and date cost as much as the query, before the first paint.
 _GRID_COLUMNS = ("p.id, p.path, p.content_hash, NULL, CASE WHEN p.width > 0 AND p.height > 0 "

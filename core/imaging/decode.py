@@ -101,15 +101,6 @@ def _shrink(img: Image.Image, min_side: int) -> Image.Image:
     return img
 
 
-def reduced_for(img: Image.Image, min_side: int) -> Image.Image:
-    """The image halved as often as its shorter side stays at least min_side: what a decode for
-    min_side alone would have made, from a larger decode (one that a face search rode on)."""
-    factor = 1
-    while min(img.size) // (factor * 2) >= min_side:
-        factor *= 2
-    return _reducible(img).reduce(factor) if factor > 1 else img
-
-
 def _turned(before: tuple[int, int], after: tuple[int, int]) -> bool:
     """Whether a quarter turn lies between two sizes (a square never says)."""
     return (before[0] - before[1]) * (after[0] - after[1]) < 0

@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 _MAKE, _MODEL, _DATETIME, _ORIENTATION = 0x010F, 0x0110, 0x0132, 0x0112
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _DATETIME_ORIGINAL, _DATETIME_DIGITIZED = 0x9003, 0x9004
+_OFFSET_TIME, _OFFSET_ORIGINAL = 0x9010, 0x9011
 
 
 def _text(value) -> str | None:
@@ -37,6 +38,18 @@ def parse_exif_datetime(value) -> str | None:
             return None
         return stamp.isoformat()
     return None
+
+
+def parse_offset(value) -> int | None:
+    """EXIF 2.31's '+02:00' (the zone of a time stamp) in minutes east of UTC, or None."""
+    text = _text(value)
+    if not text or len(text) < 6 or text[0] not in "+-" or text[3] != ":":
+        return None
+    try:
+        minutes = int(text[1:3]) * 60 + int(text[4:6])
+    except ValueError:
+        return None
+    return (minutes if text[0] == "+" else -minutes) if minutes <= 14 * 60 else None
 
 
 def _degrees(dms, ref) -> float | None:
@@ -76,5 +89,7 @@ def read_meta(img: Image.Image) -> PhotoMeta:
     orientation = exif.get(_ORIENTATION)
     if not isinstance(orientation, int) or not 1 <= orientation <= 8:
         orientation = None
+    offset = parse_offset(sub.get(_OFFSET_ORIGINAL)) if sub.get(_DATETIME_ORIGINAL) else None
     return PhotoMeta(taken_at=taken, camera_make=_text(exif.get(_MAKE)), camera_model=_text(exif.get(_MODEL)),
-                     latitude=lat, longitude=lon, orientation=orientation)
+                     latitude=lat, longitude=lon, orientation=orientation,
+                     utc_offset=offset if offset is not None else parse_offset(sub.get(_OFFSET_TIME)))

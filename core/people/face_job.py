@@ -5,9 +5,11 @@ this module when it unpickles a FaceJob or meets the "faces" Rider in its
 config, and the detector (native code reading the user's pixels) then runs in
 that isolated process.
 
-During a scan the search rides on the index decode (one read and one decode
-per photo for the model, the thumbnail and the faces). A FaceJob is for the
-photos that were indexed without it: an existing library, the faces setting
+During a scan the search rides on the index decode: YuNet looks at the image
+made for the model and the thumbnail, so a photo without a face costs one
+read and one decode in all. Only where it finds a face are the same bytes
+decoded again, larger, to look closer and describe the faces. A FaceJob is
+for the photos indexed without it: an existing library, the faces setting
 turned on later, a video's cover frame, a photo whose search failed.
 """
 from __future__ import annotations
@@ -37,17 +39,17 @@ class FacesFound:
 
 
 def rider() -> Rider:
-    """The face search on the index decode, with the decode large enough to describe faces on."""
-    from core.people.detector import DESCRIBE_MIN_SIDE
-
-    return Rider(__name__, NAME, DESCRIBE_MIN_SIDE)
+    """The face search on the index decode."""
+    return Rider(__name__, NAME)
 
 
 @rides(NAME)
-def search(worker: Preparer, image, digest: str) -> FacesFound:
-    from core.people.detector import FaceDetector
+def search(worker: Preparer, image, digest: str, larger=None) -> FacesFound:
+    """Faces in the image; `larger(min_side)`, when given, decodes the photo again for a closer look."""
+    from core.people.detector import DESCRIBE_MIN_SIDE, FaceDetector
 
-    return FacesFound(digest, tuple(worker.resource("faces", FaceDetector).find(image)))
+    closer = (lambda: larger(DESCRIBE_MIN_SIDE)) if larger is not None else None
+    return FacesFound(digest, tuple(worker.resource("faces", FaceDetector).find(image, closer)))
 
 
 @handles(FaceJob)

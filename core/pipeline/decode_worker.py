@@ -25,7 +25,7 @@ import numpy as np
 from core.db.vectors import known_source
 from core.embedding.preprocess import Preprocess
 from core.imaging import reading
-from core.imaging.decode import DecodeError, Decoded, decode_bytes, reduced_for
+from core.imaging.decode import DecodeError, Decoded, decode_bytes
 from core.imaging.formats import is_video
 from core.imaging.phash import dhash
 from core.imaging.thumbnails import ThumbnailCache
@@ -33,6 +33,7 @@ from core.imaging.thumbnails import ThumbnailCache
 # without importing this loop; named here too, where the pool and the pipeline find them.
 from core.pipeline.outcomes import Failed, Gone, Known, Outcome, Prepared, Skipped
 from core.video.sampling import Sampling
+from core.video.timezones import photo_time
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +41,13 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Rider:
     """Work that rides on an index decode, such as the face search: it gets the image the
-    decode made for the model, so the file is read and decoded once for both.
+    decode made for the model, so the file is read and decoded once for both. If it needs
+    more pixels (a face was found, to describe), it may decode the same bytes again, larger.
 
-    `module` is imported in the worker and registers the work with `rides(name)`;
-    the decode is made with its shorter side at least `min_side`.
+    `module` is imported in the worker and registers the work with `rides(name)`.
     """
     module: str
     name: str
-    min_side: int
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,9 @@ class Rendered:
 # which registers its handler, so a new kind never edits the pool or this loop.
 Handler = Callable[["Preparer", object], Outcome]
 _HANDLERS: dict[type, Handler] = {}
-# A rider's work: (worker, upright RGB image, content hash) -> a picklable result.
-RiderWork = Callable[["Preparer", object, str], object]
+# A rider's work: (worker, the model's upright RGB image, content hash, larger) -> a picklable
+# result; larger(min_side) decodes the same bytes again with that shorter side at least.
+RiderWork = Callable[["Preparer", object, str, Callable[[int], object]], object]
 _RIDERS: dict[str, RiderWork] = {}
 
 
@@ -124,18 +125,21 @@ class Preparer:
         self.heartbeat: Callable[[], None] = lambda: None
         self._conn: sqlite3.Connection | None = None
         self._resources: dict[str, object] = {}
-        self.decodes = 0   # images decoded by this worker: one per photo, whatever rides on it
+        self.decodes = 0   # images decoded by this worker: one per photo, and one more where a rider needs it
 
-    def _ride(self, image, digest: str, path: str) -> tuple:
+    def _ride(self, image, digest: str, data: bytes, path: str) -> tuple:
         """(name, result) of each rider on this decode; one that fails costs only its own result."""
         import importlib
+
+        def larger(min_side: int):
+            return self.decode(data, path, min_side).image
 
         out = []
         for rider in self.config.riders:
             if rider.name not in _RIDERS:
                 importlib.import_module(rider.module)
             try:
-                out.append((rider.name, _RIDERS[rider.name](self, image, digest)))
+                out.append((rider.name, _RIDERS[rider.name](self, image, digest, larger)))
             except MemoryError:
                 out.append((rider.name, Failed(digest, "not enough memory")))
             except Exception as exc:  # noqa: BLE001 - the photo is still indexed; its rider's stage retries
@@ -218,14 +222,14 @@ class Preparer:
             return Known(digest, source)
 
         def prepare() -> Outcome:
-            side = max([self.config.min_side, *(r.min_side for r in self.config.riders)])
-            decoded = self.decode(data, job.path, side)
-            riders = self._ride(decoded.image, digest, job.path) if self.config.riders else ()
-            # The rest takes the image a decode for the model alone would have made: the same
-            # thumbnail and pixels with riders or without, and no work spent on the larger one.
-            image = reduced_for(decoded.image, self.config.min_side) if side > self.config.min_side else decoded.image
+            decoded = self.decode(data, job.path, self.config.min_side)
+            image = decoded.image
+            riders = self._ride(image, digest, data, job.path) if self.config.riders else ()
             self.thumbnails.store(digest, image)
-            meta = dataclasses.replace(decoded.meta, width=decoded.width, height=decoded.height, phash=dhash(image))
+            taken, offset = photo_time(decoded.meta.taken_at, decoded.meta.utc_offset, decoded.meta.latitude,
+                                       decoded.meta.longitude)
+            meta = dataclasses.replace(decoded.meta, width=decoded.width, height=decoded.height, phash=dhash(image),
+                                       taken_at=taken, utc_offset=offset)
             pixels = self.crop.crop(image) if self.crop else np.asarray(image, dtype=np.uint8)
             return Prepared(digest, meta, pixels, riders)
 

@@ -38,12 +38,20 @@ def grammar(language: str = "en") -> dict:
     return json.loads((FOLDER / "query" / f"{language}.json").read_text(encoding="utf-8"))
 
 
+MEDIA_LABELS = {"video": "videos", "live": "Live Photos", "screenshot": "screenshots", "favourite": "favourites",
+                "document": "documents"}
+OPTIONAL_KINDS = ("favourite", "document")   # understood only where the Lexicon has them
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """What the library knows by name: folded name -> (display name, photo count)."""
     people: dict[str, tuple[str, int]] = field(default_factory=dict)
     places: dict[str, tuple[str, int]] = field(default_factory=dict)
     home: str | None = None          # the home place's name, for "at home"
+    # Kinds a word names only when the library has them: "favourite" (an album called
+    # Favourites) and "document" (photos full of text); otherwise the word is a look.
+    kinds: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,7 @@ class Understood:
     when: str | None = None              # the dates in words: "1 Jun–31 Aug 2026"
     hours: tuple[int, int] | None = None  # local hour from, to (to may be smaller: night)
     weekdays: tuple[int, ...] = ()       # 0 = Sunday, as SQLite's strftime('%w')
-    media: str | None = None             # video, live, screenshot
+    media: str | None = None             # video, live, screenshot, favourite, document
     phrases: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
     parts: tuple[Part, ...] = ()          # each constraint with the words it came from, in order
@@ -107,8 +115,7 @@ class Understood:
         parts += [f"{self.hours[0]:02d}:00–{self.hours[1]:02d}:00"] if self.hours else []
         parts += [{(0, 6): "weekends", (1, 2, 3, 4, 5): "weekdays"}.get(self.weekdays, "on " + ", ".join(
             "Sun Mon Tue Wed Thu Fri Sat".split()[d] for d in self.weekdays))] if self.weekdays else []
-        parts += [{"video": "videos", "live": "Live Photos", "screenshot": "screenshots"}[self.media]] \
-            if self.media else []
+        parts += [MEDIA_LABELS[self.media]] if self.media else []
         parts += [f"text “{p}”" for p in self.phrases]
         parts += [f"looking for “{self.visual}”"] if self.visual else []
         parts += [f"({a})" for a in self.alternatives]
@@ -430,7 +437,7 @@ def _take(words, i, lexicon: Lexicon, dates: _Dates, g: dict, out: dict, negate:
         return n
     for table, key in ((g["times_of_day"], "hours"), (g["weekdays"], "weekdays"), (g["media"], "media")):
         hit = _phrase(words, i, table)
-        if hit:
+        if hit and not (key == "media" and hit[1] in OPTIONAL_KINDS and hit[1] not in lexicon.kinds):
             out[key] = tuple(hit[1]) if key != "media" else hit[1]
             return hit[0]
     return 0

@@ -111,6 +111,22 @@ def any_text(db) -> bool:
     return bool(db.scalar("SELECT 1 FROM photo_texts LIMIT 1"))
 
 
+# A photo whose text has this many words is a document (a page, a receipt, a form), for "documents".
+DOCUMENT_WORDS = 25
+
+
+_DOCUMENT = "length(trim(text)) - length(replace(trim(text), ' ', '')) + 1 >= ?"   # words, by the spaces
+
+
+def documents(db) -> frozenset[int]:
+    """Photos whose text has DOCUMENT_WORDS words or more."""
+    return frozenset(r[0] for r in db.read(f"SELECT photo_id FROM photo_texts WHERE {_DOCUMENT}", (DOCUMENT_WORDS,)))
+
+
+def any_document(db) -> bool:
+    return db.scalar(f"SELECT 1 FROM photo_texts WHERE {_DOCUMENT} LIMIT 1", (DOCUMENT_WORDS,)) is not None
+
+
 def scanned(db, photo_id: int) -> bool:
     return db.scalar("SELECT 1 FROM text_scans WHERE photo_id = ?", (photo_id,)) is not None
 

@@ -1,7 +1,16 @@
-"""The local time a video was taken, so it sorts among the photos of the same hour.
+"""The local time a photo or video was taken, so each sorts among the others of the same hour.
 
-EXIF times are the camera's local wall-clock time, with no zone; QuickTime's
-`creation_time` is UTC. The rule, best source first:
+EXIF times are the camera's local wall-clock time, sometimes with the
+offset of the zone its clock was set to; QuickTime's `creation_time` is UTC.
+
+A photo (photo_time): its EXIF time is local time. Where it has a position,
+the place's zone (offline, below) gives its offset from UTC. Where the EXIF
+offset says the camera's clock was on another zone (a camera left on home
+time on a trip), the place wins: the time is moved to the place's local
+time, so the camera's photos sort among the phone's photos and videos of
+that day.
+
+A video (local_time), best source first:
 1. Apple's `com.apple.quicktime.creationdate` carries its own offset: its wall-clock part is the local time.
 2. Else the UTC time in the time zone of the video's GPS position (offline: timezonefinder's
    boundaries, from timezone-boundary-builder, ODbL).
@@ -64,3 +73,29 @@ def local_time(with_offset: str | None, utc: str | None, latitude: float | None 
     zone = zone_at(latitude, longitude) if latitude is not None and longitude is not None else None
     local = stamp.astimezone(zone) if zone is not None else stamp.astimezone()
     return local.replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def photo_time(taken: str | None, offset: int | None, latitude: float | None = None,
+               longitude: float | None = None) -> tuple[str | None, int | None]:
+    """(local time, its offset from UTC in minutes) of a photo, by the rule above."""
+    if not taken or latitude is None or longitude is None:
+        return taken, offset
+    zone = zone_at(latitude, longitude)
+    try:
+        wall = dt.datetime.fromisoformat(taken)
+    except ValueError:
+        return taken, offset
+    if zone is None or wall.tzinfo is not None:
+        return taken, offset
+    if offset is None:   # local time, in the place's zone
+        return taken, _minutes(wall.replace(tzinfo=zone).utcoffset())
+    instant = wall.replace(tzinfo=dt.timezone(dt.timedelta(minutes=offset)))
+    local = instant.astimezone(zone)
+    place_offset = _minutes(local.utcoffset())
+    if place_offset == offset:
+        return taken, offset
+    return local.replace(tzinfo=None).isoformat(timespec="seconds"), place_offset
+
+
+def _minutes(delta: dt.timedelta | None) -> int | None:
+    return None if delta is None else int(delta.total_seconds() // 60)

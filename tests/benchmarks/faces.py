@@ -67,7 +67,6 @@ def main() -> None:
 
 def _hog(data: bytes):
     """Boxes of the detector before YuNet: dlib's HOG on a 1,600 px decode."""
-    import dlib
     import numpy as np
     from PIL import Image
 

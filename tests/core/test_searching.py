@@ -107,3 +107,16 @@ def test_a_name_given_after_a_search_is_understood_by_the_next(roll):
     with library.db.transaction() as conn:
         conn.execute("UPDATE people SET name = 'Carol' WHERE name = 'Bob'")
     assert library.understand("Carol at the beach").people == ("Carol",)
+
+
+def test_favourites_are_the_photos_of_the_favourites_album(roll):
+    library, ids = roll
+    lisbon = {ids["lisbon-summer-circle"], ids["lisbon-summer-square"], ids["lisbon-2019-circle"]}
+    assert _found(library, "favourites in Lisbon") == lisbon      # no such album: a look, in Lisbon
+    assert library.searcher.understand("favourites in Lisbon").media is None
+    albums = library.organizer.albums
+    albums.create("Favourites")
+    for name in ("lisbon-2019-circle", "sydney-july-circle"):
+        albums.mark("Favourites", ids[name], "in")
+    assert _found(library, "favourites in Lisbon") == {ids["lisbon-2019-circle"]}
+    assert _found(library, "my favorites") == {ids["lisbon-2019-circle"], ids["sydney-july-circle"]}

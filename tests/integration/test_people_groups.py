@@ -25,7 +25,7 @@ def group_library(tmp_path_factory, library_template):
     detector = FaceDetector()
 
     def largest(image):
-        x, y, w, h = max(detector.boxes(image), key=lambda r: r[2] * r[3])[:4]
+        x, y, w, h = max(detector.boxes(image)[0], key=lambda r: r[2] * r[3])[:4]
         return int(x), int(y), int(x + w), int(y + h)
 
     sources = group_photos.source_faces(largest)

@@ -70,18 +70,24 @@ RELIABLE = 0.03
 def largest_face(detector):
     """The box of the largest face a detector finds in a photo: a source face's box."""
     def find_box(image):
-        x, y, w, h = max(detector.boxes(image), key=lambda r: r[2] * r[3])[:4]
+        x, y, w, h = max(detector.boxes(image)[0], key=lambda r: r[2] * r[3])[:4]
         return int(x), int(y), int(x + w), int(y + h)
     return find_box
 
 
+MODEL_SIDE = 320    # the index decode's shorter side, as a library with the tiny model makes it
+
+
 def as_a_scan_finds(detector):
-    """detect(JPEG bytes) for group_photos.reach: the photo decoded as the index decode does
-    when faces ride on it, searched, boxes back in the photo's pixels."""
+    """detect(JPEG bytes) for group_photos.reach: searched as a scan searches, on the index
+    decode and, once a face is found, on a larger decode of the same bytes; boxes back in the
+    photo's pixels."""
     def detect(data: bytes):
-        decoded = decode_bytes(data, "group.jpg", min_side=DESCRIBE_MIN_SIDE)
+        decoded = decode_bytes(data, "group.jpg", min_side=MODEL_SIDE)
         w, h = decoded.width, decoded.height
-        return [(f.box[0] * w, f.box[1] * h, f.box[2] * w, f.box[3] * h) for f in detector.find(decoded.image)]
+        closer = lambda: decode_bytes(data, "group.jpg", min_side=DESCRIBE_MIN_SIDE).image  # noqa: E731
+        return [(f.box[0] * w, f.box[1] * h, f.box[2] * w, f.box[3] * h)
+                for f in detector.find(decoded.image, closer)]
     return detect
 
 

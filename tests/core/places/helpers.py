@@ -13,12 +13,16 @@ def _dms(value: float) -> tuple[float, float, float]:
     return float(degrees), float(int(rest)), round((rest - int(rest)) * 60, 4)
 
 
-def gps_photo(path, lat: float, lon: float, scene=None, seed: int = 0, when: str = "2024:05:04 12:00:00"):
-    """A 160 px JPEG at (lat, lon), of `scene` (a shapes.Scene) or a random one."""
+def gps_photo(path, lat: float, lon: float, scene=None, seed: int = 0, when: str = "2024:05:04 12:00:00",
+              offset: str | None = None):
+    """A 160 px JPEG at (lat, lon), of `scene` (a shapes.Scene) or a random one; `offset`: its
+    EXIF OffsetTimeOriginal ("+03:00", the zone the camera's clock was set to)."""
     rng = random.Random(seed)
     img = shapes.render(scene or shapes.random_scene(rng), 160, rng)
     exif = Image.Exif()
     exif.get_ifd(0x8769)[0x9003] = when
+    if offset:
+        exif.get_ifd(0x8769)[0x9011] = offset
     exif.get_ifd(0x8825).update({1: "N" if lat >= 0 else "S", 2: _dms(lat), 3: "E" if lon >= 0 else "W",
                                  4: _dms(lon)})
     img.save(path, "JPEG", exif=exif, quality=90)

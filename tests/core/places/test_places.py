@@ -111,3 +111,21 @@ def test_new_gazetteer_data_renames_what_it_named(tmp_path):
     db.write("UPDATE photo_places SET gazetteer = 'older data', city = 'Zurich (old spelling)'")
     assert len(store.unnamed(db, "geonames-cities1000-2025-05")) == 1
     assert places.name_unnamed() == 1 and places.of(1).city == "Zürich"
+
+
+def test_a_camera_left_on_home_time_sorts_among_the_phones_photos_of_that_evening(library, tmp_path):
+    """In Lisbon (UTC+1 in July), a camera still on Helsinki time (+03:00) says 23:00 for 21:00."""
+    folder = tmp_path / "trip"
+    folder.mkdir()
+    lisbon = SPOTS["lisbon"]
+    camera = gps_photo(folder / "camera.jpg", *lisbon, seed=1, when="2023:07:14 23:00:00", offset="+03:00")
+    early = gps_photo(folder / "phone-2130.jpg", *lisbon, seed=2, when="2023:07:14 21:30:00")
+    late = gps_photo(folder / "phone-2230.jpg", *lisbon, seed=3, when="2023:07:14 22:30:00")
+    library.settings.set("auto_tag", False)
+    library.add_root(folder)
+    library.scan()
+    newest_first = [r.path for r in library.photos.timeline()]
+    assert newest_first == [late, early, camera]
+    rows = dict(library.db.read("SELECT path, utc_offset FROM photos"))
+    assert rows == {camera: 60, early: 60, late: 60}
+    assert library.db.scalar("SELECT taken_at FROM photos WHERE path = ?", (camera,)) == "2023-07-14T21:00:00"

@@ -208,3 +208,15 @@ def test_single_quoted_words_are_plain_words_for_the_look():
     u = understand("the 'New York' skyline", LEXICON, TODAY)
     assert u.place is None and u.visual == "the New York skyline"
     assert understand("New Year's Eve in Paris", LEXICON, TODAY).place == "Paris"   # an apostrophe is not a quote
+
+
+def test_favourites_and_documents_are_kinds_only_where_the_library_has_them():
+    import dataclasses
+
+    with_kinds = dataclasses.replace(LEXICON, kinds=frozenset({"favourite", "document"}))
+    u = understand("my favourites from last summer", with_kinds, TODAY)
+    assert u.media == "favourite" and u.spans and "favourites" in u.describe()
+    assert understand("documents from 2024", with_kinds, TODAY).media == "document"
+    # Without such an album or such photos, the words are a look.
+    plain = understand("my favourites", LEXICON, TODAY)
+    assert plain.media is None and plain.visual == "my favourites"
