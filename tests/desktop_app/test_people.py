@@ -101,29 +101,8 @@ def test_a_persons_faces_can_be_rejected_or_dropped_on_another_person(qtbot, lib
 
     from desktop_app.faces_panel import MIME, FaceRole
 
-    photos = tmp_path / "photos"
-    truth = shapes.write_folder(photos, per_combo=2, colours=("red", "blue"))
-    library.add_root(photos)
-    library.scan()
-    ids = dict(library.db.read("SELECT path, id FROM photos"))
-    rng = np.random.default_rng(1)
-    centres = person_centres(2)
-    with library.db.transaction() as conn:
-        for k, colour in enumerate(("red", "blue")):
-            for path in sorted(p for p in truth if truth[p].colour == colour)[:3]:
-                conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, size, embedding, crop) "
-                             "VALUES (?, 0.2, 0.2, 0.3, 0.3, 1.5, 120, ?, ?)",
-                             (ids[path], face_of(centres[k], rng).tobytes(), _crop()))
-    library.people.regroup()
-    first, second = (p.id for p in library.people.list())
-    library.people.name(first, "Ann")
-    library.people.name(second, "Ben")
-    win = MainWindow(library, watch=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: "Ann (3)" in _people_entries(win), timeout=10000)
-    win.sidebar.setCurrentItem(_people_entries(win)["Ann (3)"])
-    qtbot.waitUntil(lambda: win.faces.isVisible() and win.faces.count() == 3, timeout=10000)
+    win = _ann_and_ben(qtbot, library, tmp_path)
+    second = library.people.get("Ben").id
 
     # Right-click, "Not this person".
     face = win.faces.item(0).data(FaceRole)

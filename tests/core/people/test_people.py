@@ -1,19 +1,8 @@
 import pytest
 
-from core.db import Database
 from core.db.photos import Photos
 from core.errors import PhotosiftError
 from core.people.people import People, UnknownPerson
-from tests.core.people.helpers import library_of_people
-
-
-@pytest.fixture
-def grouped(tmp_path):
-    db = Database(tmp_path / "lib.db")
-    photos = library_of_people(db, per_person=(5, 4, 3))
-    people = People(db)
-    people.regroup()
-    return people, photos
 
 
 def _person_of(people, photo_id):

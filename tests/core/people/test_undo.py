@@ -1,19 +1,9 @@
 """Mistakes that are easy to undo: undo of every people decision, merge proposals and refusals."""
 import numpy as np
-import pytest
 
 from core.db import Database
 from core.people.people import People
-from tests.core.people.helpers import add_photo_with_faces, face_of, library_of_people, person_centres
-
-
-@pytest.fixture
-def grouped(tmp_path):
-    db = Database(tmp_path / "lib.db")
-    photos = library_of_people(db, per_person=(5, 4, 3))
-    people = People(db)
-    people.regroup()
-    return people, photos
+from tests.core.people.helpers import add_photo_with_faces, face_of, person_centres
 
 
 def _state(people):
