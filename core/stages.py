@@ -17,7 +17,7 @@ class Stages:
     def __init__(self, library):
         self._lib = library
         self._warned: set[str] = set()
-        self._fresh_faces = [0, 0]   # photos and faces found on this scan's decodes, for grouping
+        self._fresh_faces = None     # core.people.stage.Stored: found on this scan's decodes, for grouping
 
     def riders(self) -> tuple:
         """The work that rides on a scan's decodes (decode_worker.Rider): the face search, when
@@ -34,7 +34,8 @@ class Stages:
 
         def store_faces(found: list) -> None:
             stored = stage.store_found(self._lib.db, found)
-            self._fresh_faces = [self._fresh_faces[0] + stored.photos, self._fresh_faces[1] + stored.faces]
+            before = self._fresh_faces or stage.Stored(0, 0)
+            self._fresh_faces = stage.Stored(before.photos + stored.photos, before.faces + stored.faces)
         return {face_job.NAME: store_faces}
 
     @staticmethod
@@ -79,7 +80,7 @@ class Stages:
         if why:
             self._warn_once("people are off", why)
             return None
-        (fresh, fresh_faces), self._fresh_faces = self._fresh_faces, [0, 0]
+        (fresh, fresh_faces), self._fresh_faces = self._fresh_faces or stage.Stored(0, 0), None
         run = stage.run(lib.db, lib.decode_pool(lib.serving_model_name()), cancel, on_progress, fresh)
         run.faces += fresh_faces
         if run.photos or run.copied or run.fresh:

@@ -128,7 +128,7 @@ def run(db, pool, cancel: threading.Event | None = None, on_progress=None, fresh
     """Search every pending photo for faces in the decode workers of `pool`, store them, and group
     the new ones, and the `fresh` photos' faces stored during the scan. It takes the database and
     the pool, not the library: that is all it uses."""
-    from core.people.face_job import FaceJob, FacesFound
+    from core.people.face_job import FaceJob
     from core.pipeline.decode_worker import Failed, Gone
 
     start = time.monotonic()
@@ -139,13 +139,11 @@ def run(db, pool, cancel: threading.Event | None = None, on_progress=None, fresh
         jobs = [FaceJob(t.path, t.photo_id) for t in todo]
         batch: list[_Searched] = []
         for job, outcome in pool.process(jobs, cancel):
-            if isinstance(outcome, FacesFound):
-                batch.append(_Searched(job.photo_id, outcome.digest, outcome.faces))
-                out.faces += len(outcome.faces)
-            elif isinstance(outcome, Failed):
-                batch.append(_Searched(job.photo_id, outcome.digest, (), outcome.reason))
-                out.failed += 1
-                log.info("no faces searched in %s: %s", job.path, outcome.reason)
+            searched = _searched_from(job.photo_id, outcome)
+            if searched is not None:
+                batch.append(searched)
+                out.faces += len(searched.faces)
+                out.failed += isinstance(outcome, Failed)
             elif not isinstance(outcome, Gone):   # skipped: not a photo file any more
                 batch.append(_Searched(job.photo_id, None, (), str(getattr(outcome, "reason", outcome))))
             out.photos += 1
