@@ -27,6 +27,8 @@ WATER, LAND, BORDER, BUBBLE = QColor("#dde8f0"), QColor("#f6f4ee"), QColor("#b9b
 COARSE_BELOW = 5.0     # zoom under which outlines are drawn from every 6th point (no visible loss)
 CITIES_FROM = 6.0      # zoom from which the library's cities are named
 COVER = 34             # px: a bubble's photo
+SPRITE_X, SPRITE_Y = COVER // 2 + 2, COVER // 2 + 5            # the bubble's centre in its image
+SPRITE_W, SPRITE_H = SPRITE_X + COVER // 2 + 32, SPRITE_Y + COVER // 2 + 2   # room for the ring and badge
 
 
 @functools.cache
@@ -118,6 +120,7 @@ class MapView(QWidget):
         self.covers: dict[int, str] = {}    # photo id -> thumbnail path
         self.cities: list[tuple[str, float, float, int]] = []   # (name, x, y, photos) on the unit square
         self._round: dict[int, QImage] = {}  # photo id -> its thumbnail cut round, ready to draw
+        self._sprites: dict[tuple[int, int], QImage] = {}   # (photo id, count) -> the whole bubble
         self.loader = ThumbnailLoader(self)
         self.loader.available.connect(self._take_covers)
         self.labelled: list[str] = []       # the cities named in the last frame (tests)
@@ -251,24 +254,51 @@ class MapView(QWidget):
         for i in shown.tolist():
             count = int(level.counts[i])
             at = self.to_screen(float(level.x[i]), float(level.y[i]))
-            cover = self._cover(level.cover(i))
-            radius = COVER / 2 if cover is not None else (9 + 4 * math.log10(count) if count > 1 else 6)
+            photo_id = level.cover(i)
+            cover = self._cover(photo_id)
+            if cover is not None:                 # one image: the photo, its ring and its count
+                painter.drawImage(QPointF(at.x() - SPRITE_X, at.y() - SPRITE_Y), self._sprite(photo_id, cover, count))
+                self.drawn.append((i, at.x(), at.y(), COVER / 2))
+                continue
+            radius = 9 + 4 * math.log10(count) if count > 1 else 6
             painter.setPen(QPen(QColor("white"), 2))
             painter.setBrush(BUBBLE)
             painter.drawEllipse(at, radius, radius)
-            if cover is not None:
-                painter.drawImage(QPointF(at.x() - COVER / 2, at.y() - COVER / 2), cover)
-            if count > 1 and cover is not None:   # the count on a badge at the top right
-                badge = QRectF(at.x() + radius * 0.35, at.y() - radius - 4, 30, 16)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.drawRoundedRect(badge, 8, 8)
-                painter.setPen(QColor("white"))
-                painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, _count(count))
-            elif count > 1:
+            if count > 1:
                 painter.setPen(QColor("white"))
                 painter.drawText(QRectF(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius),
                                  Qt.AlignmentFlag.AlignCenter, _count(count))
             self.drawn.append((i, at.x(), at.y(), radius))
+
+    def _sprite(self, photo_id: int, cover: QImage, count: int) -> QImage:
+        """A bubble with its photo drawn once, for every frame it stays in view: drawing the ring, the
+        badge and its text each frame cost panning at zoom 12 about 27 ms a frame with 266 bubbles."""
+        key = (photo_id, count)
+        sprite = self._sprites.get(key)
+        if sprite is not None:
+            return sprite
+        sprite = QImage(SPRITE_W, SPRITE_H, QImage.Format.Format_ARGB32_Premultiplied)
+        sprite.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(sprite)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        centre, radius = QPointF(SPRITE_X, SPRITE_Y), COVER / 2
+        painter.setPen(QPen(QColor("white"), 2))
+        painter.setBrush(BUBBLE)
+        painter.drawEllipse(centre, radius, radius)
+        painter.drawImage(QPointF(SPRITE_X - COVER / 2, SPRITE_Y - COVER / 2), cover)
+        if count > 1:                            # the count on a badge at the top right
+            badge = QRectF(SPRITE_X + radius * 0.35, SPRITE_Y - radius - 4, 30, 16)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawRoundedRect(badge, 8, 8)
+            painter.setPen(QColor("white"))
+            painter.setFont(QFont(self.font().family(), 9, QFont.Weight.Bold))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, _count(count))
+        painter.end()
+        if len(self._sprites) > 3000:            # a long session's zooming: keep the memory bounded
+            for old in list(self._sprites)[:1500]:
+                del self._sprites[old]
+        self._sprites[key] = sprite
+        return sprite
 
     def _cover(self, photo_id: int) -> QImage | None:
         """A bubble's photo cut round, or None while it loads (it is asked for here)."""

@@ -66,6 +66,11 @@ class ThumbnailLoader(QObject):
                 except RuntimeError:   # the widget that owned this loader is gone (a closed map)
                     return
 
+    def busy(self) -> bool:
+        """Requests still being read, or images not yet taken (benchmarks wait on it)."""
+        with self._cond:
+            return bool(self._queued or self.ready)
+
     def take(self, limit: int) -> list[tuple[int, QImage]]:
         with self._cond:
             batch, self.ready = self.ready[:limit], self.ready[limit:]

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from core.places.gazetteer import CITY_KM, REGION_KM, SLACK_KM, Gazetteer, _km, fold
+from core.places.gazetteer import CITY_KM, NEIGHBOURS, REGION_KM, SLACK_KM, Gazetteer, _km, fold
 
 KNOWN = {   # position -> (city, region, country); None: no place at all
     "Helsinki": ((60.1699, 24.9384), ("Helsinki", "Uusimaa", "Finland")),
@@ -66,3 +66,24 @@ def test_names_batch_and_skip_what_is_not_a_position(gazetteer):
     named = gazetteer.name([60.1699, float("nan"), 91.0, 60.1699], [24.9384, 24.0, 0.0, 24.9384])
     assert named[0] == named[3] and named[0].label == "Helsinki, Uusimaa, Finland"
     assert named[1] is None and named[2] is None
+
+
+def test_the_tree_names_crowded_cities_as_a_search_of_every_place_would(gazetteer):
+    """Around Helsinki and Lisbon more than NEIGHBOURS places lie within SLACK_KM of many points:
+    the tree's answer, asked again with more neighbours there, equals the rule applied to all 155k."""
+    rng = np.random.default_rng(5)
+    lat = np.r_[60.17 + rng.normal(0, 0.04, 60), 38.72 + rng.normal(0, 0.03, 60)]
+    lon = np.r_[24.94 + rng.normal(0, 0.08, 60), -9.14 + rng.normal(0, 0.04, 60)]
+    best, km = gazetteer._nearest(lat, lon)
+    crowded = 0
+    for la, lo, got, got_km in zip(lat, lon, best, km):
+        d = _km(la, lo, gazetteer._lat, gazetteer._lon)
+        nearest = int(np.argmin(d))
+        eligible = np.flatnonzero((d <= min(d[nearest] + SLACK_KM, CITY_KM))
+                                  & (gazetteer._area[:-1] == gazetteer._area[nearest]))
+        crowded += len(eligible) > NEIGHBOURS
+        top = gazetteer._population[eligible].max()
+        expected = eligible[gazetteer._population[eligible] == top]
+        assert got in expected
+        assert got_km == pytest.approx(d[got], abs=0.01)
+    assert crowded > 0      # the case this test is for did occur
