@@ -250,6 +250,8 @@ class Library:
             self._skipped.replace(conn, plan.scanned, plan.skipped)
         for folder in plan.offline_roots:
             log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
+        if plan.jobs:
+            self.places.warm()   # new photos may need naming at the end: load it while they decode
         counts, errors, skipped = self._run_plan(plan, model_name, on_progress, cancel)
         faces = None
         if not (cancel and cancel.is_set()) and model_name and self.thumbnails.stale:

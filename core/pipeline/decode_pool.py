@@ -2,9 +2,12 @@
 
 multiprocessing.Pool loses a task when its worker dies, and
 concurrent.futures fails every pending task once one worker crashes, so this
-pool is small and explicit: each worker has its own pipes and at most one job
-in flight. The indexer therefore always knows which file a dead or stuck
-worker was holding. A worker that crashes (a native decoder's segfault, the
+pool is small and explicit: each worker has its own pipes and at most DEPTH
+jobs in flight, decoded in the order sent. The indexer therefore always knows
+which file a dead or stuck worker was holding: the oldest it was sent. The
+second job waits in the worker's pipe, so a worker never sits idle while the
+indexer reads its last result and sends the next; a job that waited there
+behind a crash was never tried, and is simply given to another worker. A worker that crashes (a native decoder's segfault, the
 OOM killer) or overruns the time limit is killed and replaced, and only its
 file is reported as failed. A crashed file gets one more try in a fresh
 worker first: a worker killed from outside (the OOM killer choosing it for
@@ -28,7 +31,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Iterable, Iterator
 
@@ -41,6 +44,8 @@ log = logging.getLogger(__name__)
 _CANCEL_GRACE_S = 1.0
 # How long a worker may take to start (interpreter, imports) before the pool gives up.
 _START_TIMEOUT_S = 60.0
+# Jobs sent to a worker ahead of its results: one being decoded, one waiting in its pipe.
+DEPTH = 2
 _STARTED = object()   # _receive: the message was a worker's Ready
 _LOST = object()      # _receive: the worker died before it started; its job was never tried
 
@@ -93,13 +98,18 @@ class _Worker:
     jobs: Connection        # we send jobs here
     results: Connection     # and read outcomes here
     ready: bool = False
-    job: object = None
-    deadline: float = 0.0
+    held: list = field(default_factory=list)   # jobs sent, oldest (the one being decoded) first
+    deadline: float = 0.0                      # for the oldest job
     stderr: threading.Thread | None = None   # forwards what it writes there to the log
 
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    @property
+    def job(self):
+        """The job it is decoding now (the oldest sent), or None."""
+        return self.held[0] if self.held else None
 
 
 class DecodePool:
@@ -199,10 +209,11 @@ class DecodePool:
                     job, outcome = worker.job, self._receive(worker)
                     if outcome is _STARTED:
                         continue
-                    if outcome is _LOST:   # died before it started: the job was never tried
-                        retry.insert(0, job)
+                    if outcome is _LOST:   # died before it started: its jobs were never tried
+                        retry[0:0] = worker.held
                         continue
-                    if outcome is None:   # it died on this job
+                    if outcome is None:   # it died on this job; those behind it were never tried
+                        retry[0:0] = worker.held[1:]
                         if id(job) not in retried:
                             retried.add(id(job))
                             retry.append(job)
@@ -218,23 +229,28 @@ class DecodePool:
                     log.warning("decoding %s took longer than %.0f s; its worker was stopped", job.path,
                                 self.timeout_s)
                     self._retire(worker)
+                    retry[0:0] = worker.held[1:]
                     yield job, Failed(None, f"decoding took longer than {self.timeout_s:.0f} s "
                                             f"(a damaged or hostile file?)")
 
     def _assign(self, retry: list, jobs: Iterator, exhausted: bool) -> bool:
-        """Give every idle worker a job (retries first), starting workers up to the pool size.
+        """Keep every worker DEPTH jobs ahead (retries first), starting workers up to the pool size
+        before any gets a second job.
 
         A job may go to a worker that is still starting: the pipe holds it.
         Returns whether the new jobs have run out.
         """
         while retry or not exhausted:
-            idle = next((w for w in self._workers if w.job is None), None)
+            idle = next((w for w in self._workers if not w.held), None)
             if idle is not None and idle.process.poll() is not None:   # killed while idle
                 self._check_started(idle)
                 self._retire(idle)
                 continue
             if idle is None and len(self._workers) < self.size:
                 idle = self._start_worker()
+            if idle is None:
+                idle = min((w for w in self._workers if w.ready and len(w.held) < DEPTH),
+                           key=lambda w: len(w.held), default=None)
             if idle is None:
                 break
             job = retry.pop(0) if retry else next(jobs, None)
@@ -248,8 +264,8 @@ class DecodePool:
                 self._retire(idle)
                 retry.insert(0, job)
                 continue
-            idle.job = job
-            if idle.ready:
+            idle.held.append(job)
+            if idle.ready and len(idle.held) == 1:
                 idle.deadline = time.monotonic() + self.timeout_s
         return exhausted
 
@@ -277,7 +293,9 @@ class DecodePool:
         if isinstance(outcome, StartupFailed):
             self._retire(worker)
             raise WorkersBroken(f"decode workers cannot start: {outcome.reason}")
-        worker.job = None
+        worker.held.pop(0)
+        if worker.held:   # the next job, waiting in its pipe, starts now
+            worker.deadline = time.monotonic() + self.timeout_s
         return outcome
 
     def _check_started(self, worker: _Worker) -> bool:

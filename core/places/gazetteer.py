@@ -16,9 +16,9 @@ The distance rule, so that no photo is named after a town far away:
 """
 from __future__ import annotations
 
-import functools
 import logging
 import math
+import threading
 import unicodedata
 from typing import NamedTuple
 
@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 CITY_KM = 20.0
 REGION_KM = 100.0
 EARTH_KM = 6371.0
+_SHIPPED: list = []                 # the shipped gazetteer, once loaded
+_SHIPPED_LOCK = threading.Lock()
 
 
 class Place(NamedTuple):
@@ -94,22 +96,41 @@ class Gazetteer:
         self._population = np.r_[data["population"].astype(np.int64), -1]
         region = data["region"].astype(np.int64) * 65536 + data["country_code"].astype("S2").view(np.uint16)
         self._area = np.r_[region, -1]                            # one number per (country, region)
-        strings = bytes(data["strings"]).decode("utf-8").split("\n")
-        # (city, region, country, code) of each place, then the same without the city, for
-        # positions too far from it to take its name.
-        cities = [strings[c] for c in data["city"].tolist()]
-        areas = [(strings[r] or None, strings[n] or None, str(k)) for r, n, k in
-                 zip(data["region"].tolist(), data["country"].tolist(), data["country_code"].tolist())]
-        self._names = [(c, *a) for c, a in zip(cities, areas)] + [(None, *a) for a in areas]
+        self._strings = bytes(data["strings"]).decode("utf-8").split("\n")
+        self._city, self._region = data["city"], data["region"]
+        self._country, self._code = data["country"], data["country_code"]
+        # (city or None, region, country, code) by place and whether the city is named, made when a
+        # photo first needs them: a library's photos are near a few hundred places, not 155k.
+        self._names: dict[int, tuple] = {}
+
+    def _names_of(self, i: int, city: bool) -> tuple:
+        key = i if city else ~i
+        names = self._names.get(key)
+        if names is None:
+            s = self._strings
+            names = (s[self._city[i]] if city else None, s[self._region[i]] or None, s[self._country[i]] or None,
+                     str(self._code[i]))
+            self._names[key] = names
+        return names
 
     @classmethod
-    @functools.cache
     def shipped(cls) -> Gazetteer:
-        """The gazetteer that ships in resources/ (loaded once, about 0.1 s)."""
-        from resources import FOLDER
+        """The gazetteer that ships in resources/, loaded once (about 0.6 s with scipy's import;
+        `warm` starts that early, on a thread of its own)."""
+        with _SHIPPED_LOCK:
+            if not _SHIPPED:
+                from resources import FOLDER
 
-        with np.load(FOLDER / "places" / "places.npz") as data:
-            return cls({k: data[k] for k in data.files})
+                with np.load(FOLDER / "places" / "places.npz") as data:
+                    _SHIPPED.append(cls({k: data[k] for k in data.files}))
+            return _SHIPPED[0]
+
+    @classmethod
+    def warm(cls) -> None:
+        """Load the shipped gazetteer in the background, if it is not loaded yet: a scan starts this
+        while its photos are decoded, so naming them at its end does not wait for the load."""
+        if not _SHIPPED:
+            threading.Thread(target=cls.shipped, name="photosift-gazetteer", daemon=True).start()
 
     def __len__(self) -> int:
         return len(self._lat)
@@ -126,11 +147,11 @@ class Gazetteer:
             return out
         best, km = self._nearest(lat[todo], lon[todo])
         named = best >= 0
-        # A Place per photo, from prebuilt name tuples: this loop is a third of the cost.
-        row = np.where(km[named] <= CITY_KM, best[named], best[named] + len(self._lat))
-        names, make = self._names, tuple.__new__
-        for q, i, d in zip(todo[named].tolist(), row.tolist(), np.round(km[named], 2).tolist()):
-            out[q] = make(Place, names[i] + (d,))
+        # A Place per photo from cached name tuples: this loop is a third of the cost.
+        names, make = self._names_of, tuple.__new__
+        for q, i, city, d in zip(todo[named].tolist(), best[named].tolist(), (km[named] <= CITY_KM).tolist(),
+                                 np.round(km[named], 2).tolist()):
+            out[q] = make(Place, names(i, city) + (d,))
         return out
 
     def _nearest(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

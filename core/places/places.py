@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from core.errors import PhotosiftError
 from core.places import store
-from core.places.gazetteer import Place
+from core.places.gazetteer import Gazetteer, Place
 from core.places.naming import name_unnamed
 
 
 class Places:
     def __init__(self, db):
         self._db = db
+
+    def warm(self) -> None:
+        """Start loading the gazetteer on a thread of its own (a scan does, as it starts decoding)."""
+        Gazetteer.warm()
 
     def name_unnamed(self) -> int:
         """Name the geotagged photos that have no place yet; how many were named."""

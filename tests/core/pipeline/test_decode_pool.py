@@ -129,3 +129,31 @@ def test_a_job_kind_registered_elsewhere_runs_and_its_stderr_goes_to_the_log_not
     assert any("Warning, unknown field 65000 (from C)" in m for m in logged), logged
     assert any("unknown field 65000 (from Python)" in m for m in logged), logged
     assert "unknown field 65000" not in capfd.readouterr().err
+
+
+def test_a_worker_has_its_next_job_before_it_hands_back_a_result(tmp_path, config):
+    """The next job waits in the worker's pipe: no idle round trip between two files."""
+    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=1))[:4]
+    pool = DecodePool(config, size=1, timeout_s=30)
+    try:
+        busy_at_each_result = [bool(pool.busy_pids()) for _ in pool.process(_jobs(photos))]
+    finally:
+        pool.close()
+    assert busy_at_each_result == [True, True, True, False]
+
+
+def test_the_job_waiting_behind_a_crash_is_decoded_once_by_the_next_worker(tmp_path, config):
+    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=1))[:2]
+    (tmp_path / "segfault.jpg").write_bytes(b"anything")
+    pool = DecodePool(config, size=1, timeout_s=30, module=MISBEHAVING)
+    try:
+        results = [(job.path, outcome) for job, outcome in
+                   pool.process(_jobs([tmp_path / "segfault.jpg", *photos]))]
+    finally:
+        pool.close()
+    by_path = dict(results)
+    assert len(results) == 3 and set(by_path) == {str(tmp_path / "segfault.jpg"), *map(str, photos)}
+    assert by_path[str(tmp_path / "segfault.jpg")] == Failed(None, "the decoder crashed on this file (SIGSEGV)")
+    assert all(isinstance(by_path[str(p)], Prepared) for p in photos)
+    # The first worker, its replacement for the crash's second try, and one for after that.
+    assert pool.started == 3
