@@ -48,7 +48,7 @@ def cmd_index(args) -> int:
             raise PhotosiftError("no folders to index: run `photosift index FOLDER`")
         bar = ProgressBar() if not args.quiet else None
         try:
-            summary = lib.scan(chosen or None, on_progress=bar)
+            summary = lib.scan(chosen or None, on_progress=bar, cluster=args.cluster)
         finally:
             if bar:
                 bar.close()
@@ -310,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--cluster", metavar="ADDRESS", help="decode and embed on a Ray cluster (host:port, auto, or "
+                                                       "local); this machine writes the library")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("status", help="counts, failures, model, device and index health")

@@ -233,8 +233,11 @@ class Library:
 
     # -- indexing --------------------------------------------------------
     def scan(self, paths: list[str] | None = None, *, on_progress=None, cancel: threading.Event | None = None,
-             only: set[str] | None = None) -> ScanSummary:
-        """Bring the library level with disk: everything, the given roots, or `only` these paths."""
+             only: set[str] | None = None, cluster: str | None = None) -> ScanSummary:
+        """Bring the library level with disk: everything, the given roots, or `only` these paths.
+
+        `cluster` (else the `cluster_address` setting) decodes and embeds on a Ray cluster;
+        this process still writes every result (core/cluster/pool.py)."""
         start = time.monotonic()
         self.thumbnails.size = self.settings.get("thumbnail_size")   # changed since we opened, maybe
         roots = self.roots()
@@ -252,7 +255,8 @@ class Library:
             log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
         if plan.jobs:
             self.places.warm()   # new photos may need naming at the end: load it while they decode
-        counts, errors, skipped = self._run_plan(plan, model_name, on_progress, cancel)
+        counts, errors, skipped = self._run_plan(plan, model_name, on_progress, cancel,
+                                                 cluster or self.settings.get("cluster_address"))
         faces = None
         if not (cancel and cancel.is_set()) and model_name and self.thumbnails.stale:
             self._remake_thumbnails(model_name, cancel, on_progress)
@@ -295,7 +299,7 @@ class Library:
         with self._lock:
             return dict(self._indexes)
 
-    def _run_plan(self, plan: Plan, model_name, on_progress, cancel):
+    def _run_plan(self, plan: Plan, model_name, on_progress, cancel, cluster: str = ""):
         # The decode pipeline (Pillow, decoders, worker processes) is imported by
         # the commands that index, not by a search.
         from core.pipeline.indexing import Counts, IndexingPipeline
@@ -309,17 +313,29 @@ class Library:
         model.load_image_tower()
         self.index(model_name)   # loaded (and reconciled) before the writer changes them
         self.index(frames_index_name(model_name))
+        batch_size = self.settings.get("batch_size") or model.default_batch_size
+        pool = self._cluster_pool(model_name, cluster, batch_size) if cluster else self.decode_pool(model_name)
         pipeline = IndexingPipeline(
             self.db, ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
-            self.decode_pool(model_name), batch_size=self.settings.get("batch_size") or model.default_batch_size,
-            on_progress=on_progress, cancel=cancel, queues=Stages.queues(), riders=self.stages.rider_stores())
+            pool, batch_size=batch_size, on_progress=on_progress, cancel=cancel, queues=Stages.queues(),
+            riders=self.stages.rider_stores() if not cluster else None)
         try:
             counts = pipeline.run(plan.jobs, plan.missing)
         finally:
             for index in self._loaded_indexes().values():
                 index.save_if_dirty()
+            if cluster:
+                pool.close()
             self._pools.release_later()
         return counts, pipeline.errors, pipeline.skipped
+
+    def _cluster_pool(self, model_name: str, address: str, batch_size: int):
+        """Ray actors for one scan, with this library's decode settings and the model's files."""
+        from core.cluster.pool import ClusterPool, model_files
+
+        return ClusterPool(address, self._worker_config(model_name, "bulk"), model_files(self.models.spec(model_name)),
+                           self.thumbnails, actors=self.settings.get("cluster_actors"), batch_size=batch_size,
+                           timeout_s=float(self.settings.get("decode_timeout_s")))
 
     # -- decode workers ----------------------------------------------------
     def decode_pool(self, model_name: str | None = None, purpose: str = "bulk"):
@@ -329,6 +345,13 @@ class Library:
         "display" (the viewer, which needs no model) one each.
         """
         from core.pipeline.decode_pool import default_size
+
+        config = self._worker_config(model_name, purpose)
+        size = self.settings.get("decode_workers") or default_size() if purpose == "bulk" else 1
+        return self._pools.get(purpose, config, size, float(self.settings.get("decode_timeout_s")))
+
+    def _worker_config(self, model_name: str | None, purpose: str):
+        """What a decode worker (or a cluster node) needs: the model's crop, this library's limits."""
         from core.pipeline.decode_worker import WorkerConfig
 
         if purpose == "display":
@@ -347,8 +370,7 @@ class Library:
             riders=self.stages.riders() if purpose == "bulk" else (),
             # The file, a full-size RGBA decode at the pixel limit, and the interpreter.
             memory_limit=max_bytes + 4 * max_pixels + (1 << 30))
-        size = self.settings.get("decode_workers") or default_size() if purpose == "bulk" else 1
-        return self._pools.get(purpose, config, size, float(self.settings.get("decode_timeout_s")))
+        return config
 
     def _sampling(self):
         from core.video.sampling import Sampling

@@ -70,6 +70,11 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             BACKENDS),
     Setting("batch_size", int, 0, "Images embedded per model call; 0 picks by device (16 on the CPU, 64 on MPS, "
             "128 on CUDA).", minimum=0),
+    Setting("cluster_address", str, "", "A Ray cluster to decode and embed on (`photosift index --cluster` for one "
+            "run): its address (host:port, or auto for one started on this machine with `ray start`), local for a "
+            "Ray instance of this process's own, or empty to index on this machine. Needs the cluster extra."),
+    Setting("cluster_actors", int, 0, "Ray actors on a cluster, each holding the model; 0 starts one per CPU of "
+            "the cluster.", minimum=0),
     Setting("decode_workers", int, 0, "Worker processes that read and decode photos; 0 picks one per CPU core.",
             minimum=0),
     Setting("max_file_mb", int, 400, "Files larger than this many MB are refused unread. The largest camera RAW "

@@ -60,19 +60,31 @@ class ThumbnailCache:
         made = self.made_at()
         return made is not None and made != self.size
 
+    def store_encoded(self, content_hash: str, data: bytes) -> pathlib.Path:
+        """A thumbnail made elsewhere (a cluster node), as its JPEG bytes."""
+        target = self.path_for(content_hash)
+        if not target.exists():
+            _write(target, lambda fh: fh.write(data))
+        return target
+
     def store(self, content_hash: str, img: Image.Image, replace: bool = False) -> pathlib.Path:
         target = self.path_for(content_hash)
         if target.exists() and not replace:
             return target
-        target.parent.mkdir(parents=True, exist_ok=True)
         thumb = img.copy()
         thumb.thumbnail((self.size, self.size), Image.Resampling.BILINEAR)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                thumb.save(fh, "JPEG", quality=85)
-            os.replace(tmp, target)
-        except BaseException:
-            pathlib.Path(tmp).unlink(missing_ok=True)
-            raise
+        _write(target, lambda fh: thumb.save(fh, "JPEG", quality=85))
         return target
+
+
+def _write(target: pathlib.Path, write) -> None:
+    """Into a temporary file moved into place: a crash never leaves half a thumbnail."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        pathlib.Path(tmp).unlink(missing_ok=True)
+        raise

@@ -20,7 +20,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from core.pipeline import decode_worker as out
+from core.pipeline import outcomes as out
 from core.pipeline.video_job import PreparedVideo
 from core.db.writer import Enqueue, PhotoWriter, VideoFrames
 from core.types import FileProblem, Progress
@@ -75,11 +75,16 @@ class _ToEmbed:
 def _embedded(waiting: _ToEmbed, vectors: np.ndarray) -> _Embedded:
     """The writer's record of one photo (one vector) or video (a vector per frame)."""
     prepared = waiting.prepared
-    if not isinstance(prepared, PreparedVideo):
-        return _Embedded(waiting.job, prepared.digest, prepared.meta, vectors[0], riders=prepared.riders)
+    times = prepared.times if isinstance(prepared, PreparedVideo) else None
+    return _record(waiting.job, prepared.digest, prepared.meta, vectors, times, getattr(prepared, "riders", ()))
+
+
+def _record(job, digest: str, meta, vectors: np.ndarray, times, riders=()) -> _Embedded:
+    if times is None:
+        return _Embedded(job, digest, meta, vectors[0], riders=riders)
     mean = vectors.mean(axis=0)
     mean /= max(float(np.linalg.norm(mean)), 1e-12)
-    return _Embedded(waiting.job, prepared.digest, prepared.meta, mean, VideoFrames(prepared.times, vectors))
+    return _Embedded(job, digest, meta, mean, VideoFrames(times, vectors))
 
 
 @dataclass(frozen=True)
@@ -142,12 +147,14 @@ class IndexingPipeline:
                 # albums, vector) follows it.
                 photo_id = claimed.pop()
                 to_write.put(_Moved(job, photo_id))
-                if not isinstance(outcome, (out.Prepared, PreparedVideo)):
+                if not isinstance(outcome, (out.Prepared, PreparedVideo, out.Embedded)):
                     return
                 # It had no vector for this model yet: embed it into its own row.
                 job = dataclasses.replace(job, photo_id=photo_id, old_hash=digest)
         if isinstance(outcome, (out.Prepared, PreparedVideo)):
             to_embed.put(_ToEmbed(job, outcome))
+        elif isinstance(outcome, out.Embedded):   # a cluster node embedded it: straight to the writer
+            to_write.put(_record(job, outcome.digest, outcome.meta, outcome.vectors, outcome.times))
         else:
             to_write.put(_Outcome(job, outcome))
 

@@ -25,6 +25,16 @@ class Prepared:
 
 
 @dataclass(frozen=True)
+class Embedded:
+    """Decoded and embedded elsewhere (a cluster node, core/cluster): the vectors came with it."""
+    digest: str
+    meta: PhotoMeta
+    vectors: np.ndarray            # (1, D) for a photo; (frames, D) for a video
+    times: tuple | None = None     # a video's frame times
+    thumbnail: bytes | None = None  # JPEG, for the library's thumbnail cache
+
+
+@dataclass(frozen=True)
 class Known:
     """The library already has this content: nothing was decoded."""
     digest: str

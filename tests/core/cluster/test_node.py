@@ -1,0 +1,53 @@
+"""A cluster node's work, without Ray: files it sees, files it is sent, files it cannot see."""
+import dataclasses
+import pathlib
+
+import numpy as np
+import pytest
+
+from core.cluster.node import NodeIndexer, NotHere
+from core.cluster.pool import model_files
+from core.pipeline.decode_worker import Preparer, WorkerConfig
+from core.pipeline.outcomes import Embedded, Prepared
+from core.scanning.planner import Job
+from tests.conftest import shapes
+
+pytest.importorskip("torch")
+
+
+@pytest.fixture
+def node_and_config(library, tmp_path):
+    model = library.model()
+    config = WorkerConfig(database=str(tmp_path / "none.db"), model=None, min_side=model.image_size,
+                          crop=model.preprocess_spec, thumbnails=str(tmp_path / "thumbs"), thumbnail_size=64,
+                          max_pixels=50_000_000, max_bytes=10_000_000)
+    return NodeIndexer(config, model_files(library.models.spec("tiny"))), config
+
+
+def test_a_node_embeds_what_it_sees_and_what_it_is_sent_alike(node_and_config, tmp_path):
+    node, config = node_and_config
+    photo = pathlib.Path(next(iter(shapes.write_folder(tmp_path / "photos", per_combo=1))))
+    job = Job(str(photo), photo.stat().st_size, photo.stat().st_mtime, 1)
+    unseen = dataclasses.replace(job, path=str(tmp_path / "elsewhere" / photo.name))
+    [(seen_job, seen)] = node.index([job])
+    [(_, not_here)] = node.index([unseen])
+    [(sent_job, sent)] = node.index([unseen], {unseen.path: photo.read_bytes()})
+    assert seen_job == job and sent_job == unseen
+    assert not_here == NotHere(unseen.path)
+    local = Preparer(config)(job)                 # what a decode worker here makes of it
+    assert isinstance(local, Prepared)
+    for outcome in (seen, sent):
+        assert isinstance(outcome, Embedded) and outcome.digest == local.digest
+        assert outcome.vectors.shape == (1, 64)
+        assert np.linalg.norm(outcome.vectors[0]) == pytest.approx(1.0, abs=1e-4)
+        assert outcome.thumbnail[:2] == b"\xff\xd8"        # a JPEG for the library's cache
+        assert outcome.meta.width == local.meta.width and outcome.meta.phash == local.meta.phash
+    assert float(seen.vectors[0] @ sent.vectors[0]) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_an_address_where_no_cluster_answers_fails_at_once_in_one_line():
+    pytest.importorskip("ray")
+    from core.cluster.pool import ClusterUnavailable, connect
+
+    with pytest.raises(ClusterUnavailable, match="no Ray cluster answers at 127.0.0.1:1"):
+        connect("127.0.0.1:1")
