@@ -59,6 +59,28 @@ def read_config(path: pathlib.Path) -> dict:
     return cfg
 
 
+class _Done:
+    """Vectors already computed (the CPU path of start_embedding)."""
+
+    def __init__(self, vectors: np.ndarray):
+        self._vectors = vectors
+
+    def vectors(self) -> np.ndarray:
+        return self._vectors
+
+
+class _OnDevice:
+    """Vectors still being computed on CUDA: waits for the batch's event, then reads the pinned copy."""
+
+    def __init__(self, result, done, host):
+        self._result, self._done, self._host = result, done, host   # host: pinned input, alive until done
+
+    def vectors(self) -> np.ndarray:
+        self._done.synchronize()
+        self._host = None
+        return _normalize(self._result.numpy())
+
+
 class ClipModel:
     """One model. On a CPU with ONNX Runtime, both towers run there once they
     are exported (at import, or on first use), and torch is never imported:
@@ -78,6 +100,7 @@ class ClipModel:
         self._derived_dir = derived_dir
         self._numpy_preprocess = None
         self._torch_norm = None
+        self._copy_stream = None   # CUDA: batches are copied in on this stream while the last computes
         self.device = pick_device_light(device)
         self.backend = self._wanted_backend(backend, derived_dir)
         want_int8 = self.backend == "onnx-int8"
@@ -269,14 +292,51 @@ class ClipModel:
             return self.embed_images(self._numpy_preprocess.normalize(pixels))
         return self._embed_pixels_torch(pixels)
 
-    def _embed_pixels_torch(self, pixels: np.ndarray) -> np.ndarray:
-        """uint8 crops to the device (pinned, async on CUDA: a quarter of float32's bytes), normalized there."""
+    def start_embedding(self, items):
+        """Begin embedding a batch of decode workers' output; `.vectors()` on the result waits for it.
+
+        On CUDA the copy in (on a stream of its own), the model (fp16 from the first op) and the
+        copy out are queued on the device and this returns at once: the caller gathers and starts
+        the next batch while this one computes, and that batch's transfer overlaps this one's
+        compute. Elsewhere (the CPU, MPS, ONNX Runtime) the work is done here, now.
+        """
+        if self.device != "cuda" or self._onnx is not None or self._numpy_preprocess is None:
+            return _Done(self.embed_prepared(items))
+        return self._start_cuda(np.stack(items))
+
+    def _start_cuda(self, pixels: np.ndarray):
         torch = self._torch
+        if self._copy_stream is None:
+            self._copy_stream = torch.cuda.Stream()
+        mean, std = self._norm()
+        host = torch.from_numpy(pixels).pin_memory()
+        with torch.cuda.stream(self._copy_stream):
+            batch = host.to(self.device, non_blocking=True)
+        compute = torch.cuda.current_stream()
+        compute.wait_stream(self._copy_stream)
+        batch.record_stream(compute)
+        with torch.inference_mode(), self._autocast():
+            x = (batch.permute(0, 3, 1, 2).half() / 255.0 - mean.half()) / std.half()
+            out = self._model.encode_image(x)
+            result = torch.empty(tuple(out.shape), dtype=torch.float32, pin_memory=True)
+            result.copy_(out.float(), non_blocking=True)
+        done = torch.cuda.Event()
+        done.record(compute)
+        return _OnDevice(result, done, host)
+
+    def _norm(self):
+        """The preprocessing's mean and std as device tensors, made once."""
         if self._torch_norm is None:
+            torch = self._torch
             spec, shape = self._numpy_preprocess.spec, (1, 3, 1, 1)
             self._torch_norm = (torch.tensor(spec["mean"]).view(shape).to(self.device),
                                 torch.tensor(spec["std"]).view(shape).to(self.device))
-        mean, std = self._torch_norm
+        return self._torch_norm
+
+    def _embed_pixels_torch(self, pixels: np.ndarray) -> np.ndarray:
+        """uint8 crops to the device (pinned, async on CUDA: a quarter of float32's bytes), normalized there."""
+        torch = self._torch
+        mean, std = self._norm()
         batch = torch.from_numpy(pixels)
         if self.device == "cuda":
             batch = batch.pin_memory().to(self.device, non_blocking=True)

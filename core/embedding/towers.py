@@ -19,6 +19,11 @@ class ImageTower:
         with self._lock:
             return self._model.embed_prepared(items)
 
+    def start_embedding(self, items):
+        """Begin a batch (ClipModel.start_embedding); the lock is held only while it is queued."""
+        with self._lock:
+            return self._model.start_embedding(items)
+
 
 class TextTower:
     """A model's text encoder under the library's text-tower lock (tagging, albums)."""

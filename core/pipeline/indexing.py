@@ -160,12 +160,15 @@ class IndexingPipeline:
 
     # -- model thread ----------------------------------------------------
     def _embed_loop(self, to_embed: queue.Queue, to_write: queue.Queue) -> None:
+        """Batches to the model, a batch behind: batch k's vectors are read (and written) once batch
+        k + 1 is started, so on a GPU the two overlap. An idle moment writes what is started."""
         batch: list = []
+        started = None          # (batch, vectors on their way) started, not yet handed to the writer
         done = False
         try:
             while not done:
                 try:
-                    item = to_embed.get(timeout=0.05) if batch else to_embed.get()
+                    item = to_embed.get(timeout=0.05) if batch or started else to_embed.get()
                 except queue.Empty:
                     item = None
                 if item is _DONE:
@@ -173,8 +176,13 @@ class IndexingPipeline:
                 elif item is not None:
                     batch.append(item)
                 if batch and (sum(len(w.images) for w in batch) >= self._batch or item is None or done):
-                    self._embed(batch, to_write)
+                    previous, started = started, self._start(batch)
                     batch = []
+                    if previous:
+                        self._hand_vectors(*previous, to_write)
+                if started and (item is None or done):
+                    self._hand_vectors(*started, to_write)
+                    started = None
         except BaseException as exc:
             log.exception("the model failed while embedding")
             to_write.put(_Error(exc))
@@ -184,11 +192,14 @@ class IndexingPipeline:
         finally:
             to_write.put(_DONE)
 
-    def _embed(self, batch: list[_ToEmbed], to_write: queue.Queue) -> None:
-        """Embed a batch's images (a video brings all its frames), a model batch at a time."""
+    def _start(self, batch: list[_ToEmbed]) -> tuple[list[_ToEmbed], list]:
+        """Start a batch's images (a video brings all its frames), a model batch at a time."""
         images = [image for waiting in batch for image in waiting.images]
-        vectors = np.concatenate([np.asarray(self._model.embed_prepared(images[i:i + self._batch]))
-                                  for i in range(0, len(images), self._batch)])
+        return batch, [self._model.start_embedding(images[i:i + self._batch])
+                       for i in range(0, len(images), self._batch)]
+
+    def _hand_vectors(self, batch: list[_ToEmbed], pending: list, to_write: queue.Queue) -> None:
+        vectors = np.concatenate([np.asarray(p.vectors()) for p in pending])
         at = 0
         for waiting in batch:
             n = len(waiting.images)

@@ -42,3 +42,12 @@ def test_vectors_are_unit_length_and_images_match_their_caption(tiny):
 def test_unknown_architecture_is_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="unknown model architecture|do not fit"):
         ClipModel(ModelSpec("x", "No-Such-Arch", str(TINY_WEIGHTS)), device="cpu")
+
+
+def test_a_started_batch_gives_the_vectors_of_an_embedded_one_where_there_is_no_gpu(tiny):
+    """start_embedding picks its path by the device: without CUDA it embeds at once, the same vectors."""
+    assert tiny.device == "cpu"
+    crops = list(np.random.default_rng(1).integers(0, 255, (5, tiny.image_size, tiny.image_size, 3), dtype=np.uint8))
+    started = tiny.start_embedding(crops)
+    assert type(started).__name__ == "_Done"          # not the CUDA path's pending copy
+    assert np.allclose(started.vectors(), tiny.embed_prepared(crops), atol=1e-6)
