@@ -88,14 +88,18 @@ class Searcher:
             return where
         excluded = frozenset().union(*(lib.people.photo_ids(p) for p in understood.without)) \
             if understood.without else None
-        media = understood.media
-        if media in OPTIONAL_KINDS:   # a set of photos, not a media type
-            kind = self._kind_photos(media)
-            where = dataclasses.replace(where, among=kind if where.among is None else where.among & kind)
-            media = None
+        if understood.media:
+            where = self.kind_filter(understood.media, where)
         return dataclasses.replace(where, excluded=excluded, spans=understood.spans, not_spans=understood.not_spans,
-                                   hours=understood.hours, weekdays=understood.weekdays,
-                                   media=where.media or media)
+                                   hours=understood.hours, weekdays=understood.weekdays)
+
+    def kind_filter(self, kind: str, where):
+        """`where` narrowed to a kind the search box understands: a media type (videos, screenshots)
+        or a set of photos (favourites, documents). The Library section browses them too."""
+        if kind not in OPTIONAL_KINDS:
+            return where if where.media else dataclasses.replace(where, media=kind)
+        photos = self._kind_photos(kind)
+        return dataclasses.replace(where, among=photos if where.among is None else where.among & photos)
 
     # -- searching -------------------------------------------------------
     def search(self, query: SearchQuery) -> list[SearchHit]:

@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         func = {
             "all": lambda: views.all_photos(lib, filters=filters),
             "recent": lambda: views.all_photos(lib, recent=True, filters=filters),
+            "kind": lambda: views.kind(lib, arg, filters=filters),
             "places": lambda: views.places(lib, filters=filters),
             "place": lambda: views.place(lib, arg, filters=filters),
             "map": lambda: views.world_map(lib, filters=filters),

@@ -25,7 +25,8 @@ SECTIONS = (("library", "Library", "images"), ("people", "People", "users"), ("p
             ("albums", "Albums", "album"), ("events", "Events", "calendar"), ("duplicates", "Duplicates", "copy"),
             ("folders", "Folders", "folder"), ("tags", "Tags", "tags"))
 # Views worth reopening at the next start (a search or a similar-photo query is not).
-SAVED_VIEWS = ("all", "recent", "places", "place", "folder", "album", "tag", "duplicates", "events", "person")
+SAVED_VIEWS = ("all", "recent", "kind", "places", "place", "folder", "album", "tag", "duplicates", "events", "person")
+KIND_ICONS = {"screenshot": "monitor-smartphone", "document": "file-text"}
 OPEN_BY_DEFAULT = {"library", "people", "places", "albums", "events", "duplicates", "folders"}
 
 
@@ -82,6 +83,8 @@ class Sidebar(QWidget):
         library = self._section("library")
         self._entry(library, "All photos", ("all", None), counts["total"], "images")
         self._entry(library, "Recently added", ("recent", None), None, "clock")
+        for name, label, count in data.get("kinds", []):
+            self._entry(library, label, ("kind", name), count, KIND_ICONS[name])
         people = self._section("people")
         for row in data.get("people", []):
             face = None

@@ -24,6 +24,7 @@ from desktop_app.grid.sections import by_date, cutoff, groups
 # Searches, similar photos, events and duplicates stay as the user asked for
 # them: a watcher batch must not reorder results they are looking at.
 _DEPENDS_ON = {"all": ("photos", "folders"), "recent": ("photos", "folders"), "folder": ("photos", "folders"),
+               "kind": ("photos", "folders"),
                "places": ("photos", "folders"), "place": ("photos", "folders"), "person": ("people",),
                "tag": ("tags",), "album": ("albums",)}
 
@@ -129,6 +130,23 @@ def events(lib) -> Listing:
     return Listing(lib.photos.grid_rows(pairs), sections, title)
 
 
+KINDS = {"screenshot": "Screenshots", "document": "Documents"}   # the Library section's kinds of photo
+
+
+def kind(lib, name: str, filters=None) -> Listing:
+    """Screenshots (by name, or a camera-less PNG the size of a screen) or documents (photos with 25
+    words of text or more), newest first: what the search box understands, browsable."""
+    rows = lib.photos.timeline(lib.searcher.kind_filter(name, _filter(lib, filters)))
+    return Listing(rows, by_date([r.date for r in rows]), f"{KINDS[name]} · {_count(len(rows))}")
+
+
+def kind_counts(lib) -> list[tuple[str, str, int]]:
+    """(kind, its label, photos) of the kinds the library has any of, for the sidebar."""
+    counts = ((name, label, lib.photos.count(lib.searcher.kind_filter(name, PhotoFilter())))
+              for name, label in KINDS.items())
+    return [row for row in counts if row[2]]
+
+
 def places(lib, filters=None) -> Listing:
     """Photos with GPS coordinates, newest first."""
     return all_photos(lib, filters=filters, title="Photos with a location", located=True)
@@ -149,7 +167,7 @@ def sidebar(lib, with_model: bool = True) -> dict:
     total, located = sum(f.photos for f in found), sum(f.located for f in found)
     folders = [(f.root.path, f.online, f.photos) for f in found]
     data = {"total": total, "located": located, "folders": folders, "albums": [], "tags": [], "people": [],
-            "places": _place_tree(lib) if located else []}
+            "places": _place_tree(lib) if located else [], "kinds": kind_counts(lib) if total else []}
     if not with_model:
         return data
     org = lib.organizer

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, NamedTuple, Sequence
 
 from core.db.chunks import chunked, marks
+from core.db.screens import SCREEN_SIZES
 from core.paths import db_path, fs_path, is_within
 from core.types import GridRow, Photo, Root
 
@@ -81,9 +82,12 @@ class PhotoFilter:
             params.append(self.media)
         elif self.media == "live":
             clauses.append("p.motion IS NOT NULL")
-        elif self.media == "screenshot":   # by name, as phones and desktops save them
-            clauses.append("(lower(p.path) LIKE '%screenshot%' OR lower(p.path) LIKE '%screen shot%' "
-                           "OR lower(p.path) LIKE '%bildschirmfoto%')")
+        elif self.media == "screenshot":   # by its name (not its folder's), as phones and desktops save them,
+            # or a camera-less PNG the size of a screen (core/db/screens.py); stem is the lower-cased name
+            clauses.append("(p.stem LIKE '%screenshot%' OR p.stem LIKE '%screen shot%' OR p.stem LIKE '%bildschirmfoto%' "
+                           "OR (p.camera_make IS NULL AND lower(p.path) LIKE '%.png' AND p.media = 'photo' AND "
+                           f"(p.width || 'x' || p.height) IN ({marks(SCREEN_SIZES)})))")
+            params += sorted(SCREEN_SIZES)
         for spans, negate in ((self.spans, False), (self.not_spans, True)):
             if spans:
                 sql, values = _spans(spans)
@@ -247,6 +251,13 @@ class Photos:
         ids = {r[0] for r in self._db.read("SELECT p.id FROM photos p WHERE " + " AND ".join(clauses), params)}
         ids = ids if where.among is None else ids & where.among
         return ids - where.excluded if where.excluded else ids
+
+    def count(self, where: PhotoFilter) -> int:
+        """How many indexed photos the filter lets through."""
+        if where.among is not None or where.excluded:
+            return len(self.allowed(where))
+        clauses, params = where.where()
+        return self._db.scalar("SELECT COUNT(*) FROM photos p WHERE " + " AND ".join(clauses), params)
 
     # -- the grid --------------------------------------------------------
     def timeline(self, where: PhotoFilter = PhotoFilter(), order: str = NEWEST_FIRST,

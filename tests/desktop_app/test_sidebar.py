@@ -171,3 +171,38 @@ def test_places_list_countries_with_their_cities_and_show_a_place(qtbot, library
     win.search.clear()
     qtbot.waitUntil(lambda: win.view.kind == "all" and win.model.rowCount() == 3, timeout=10000)
     win.close()
+
+
+def test_screenshots_and_documents_are_in_the_library_section_when_there_are_any(qtbot, library, tmp_path):
+    from PIL import Image
+
+    from core.text import store
+    from core.text.reader import Line
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    Image.new("RGB", (1080, 2400), (250, 250, 250)).save(photos / "phone.png")
+    Image.new("RGB", (800, 600), (200, 180, 150)).save(photos / "receipt.jpg")
+    Image.new("RGB", (800, 600), (10, 120, 10)).save(photos / "garden.jpg")
+    library.add_root(photos)
+    library.scan()
+    receipt = library.photo_id(str(photos / "receipt.jpg"))
+    words = " ".join(f"item{i} 2.50" for i in range(15))          # 30 words: a document
+    store.store(library.db, [store.Read(receipt, "h", (Line(words, (0.1, 0.1, 0.8, 0.5), 0.9),))])
+    win = MainWindow(library, watch=False)
+    qtbot.addWidget(win)
+    win.show()
+    panel = win.sidebar_panel
+    qtbot.waitUntil(lambda: "Documents" in panel.entries(), timeout=10000)
+    entries = panel.entries()
+    assert (entries["Screenshots"].text(1), entries["Documents"].text(1)) == ("1", "1")
+    assert not entries["Screenshots"].icon(0).isNull() and not entries["Documents"].icon(0).isNull()
+    panel.tree.setCurrentItem(entries["Screenshots"])
+    qtbot.waitUntil(lambda: win.view == ("kind", "screenshot") and win.model.rowCount() == 1, timeout=10000)
+    assert win.model.index(0).data(PathRole) == str(photos / "phone.png")
+    assert win.header.title.text() == "Screenshots · 1 photo"
+    panel.tree.setCurrentItem(entries["Documents"])
+    qtbot.waitUntil(lambda: win.view == ("kind", "document") and win.model.rowCount() == 1
+                    and win.model.index(0).data(PathRole) == str(photos / "receipt.jpg"), timeout=10000)
+    assert win.header.title.text() == "Documents · 1 photo"
+    win.close()

@@ -67,3 +67,26 @@ def test_a_parent_folder_absorbs_the_roots_inside_it(tmp_path):
     outer = roots.add("/x/photos")
     assert roots.list() == [outer]
     assert roots.remove("/x/photos") == [] and roots.remove("/x/photos") is None
+
+
+def test_screenshots_are_found_by_name_or_as_camera_less_pngs_the_size_of_a_screen(library, tmp_path):
+    from PIL import Image
+
+    from core.db.photos import PhotoFilter
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    Image.new("RGB", (1170, 2532), (240, 240, 250)).save(photos / "IMG_0042.png")      # an iPhone's, renamed
+    Image.new("RGB", (2560, 1440), (30, 30, 40)).save(photos / "shared.png")            # a desktop's, shared
+    Image.new("RGB", (640, 480), (200, 10, 10)).save(photos / "Screenshot_20240501.jpg")  # named so
+    Image.new("RGB", (700, 500), (10, 200, 10)).save(photos / "drawing.png")            # not a screen's size
+    camera = Image.new("RGB", (1170, 2532), (10, 10, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"                                                              # Make: a camera took it
+    camera.save(photos / "IMG_0043.jpg", exif=exif.tobytes())
+    library.add_root(photos)
+    library.scan()
+    found = library.photos.timeline(PhotoFilter(media="screenshot"))
+    assert sorted(r.path.rsplit("/", 1)[1] for r in found) == ["IMG_0042.png", "Screenshot_20240501.jpg",
+                                                              "shared.png"]
+    assert library.photos.count(PhotoFilter(media="screenshot")) == 3
