@@ -125,6 +125,18 @@ class Gazetteer:
                     _SHIPPED.append(cls({k: data[k] for k in data.files}))
             return _SHIPPED[0]
 
+    @staticmethod
+    def shipped_version() -> str:
+        """The shipped data's version, read without loading it (which costs scipy's import): a scan
+        with nothing to name never loads the gazetteer."""
+        with _SHIPPED_LOCK:
+            if _SHIPPED:
+                return _SHIPPED[0].version
+        from resources import FOLDER
+
+        with np.load(FOLDER / "places" / "places.npz") as data:
+            return str(data["version"][0])
+
     @classmethod
     def warm(cls) -> None:
         """Load the shipped gazetteer in the background, if it is not loaded yet: a scan starts this

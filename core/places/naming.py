@@ -13,10 +13,10 @@ log = logging.getLogger(__name__)
 
 def name_unnamed(db, gazetteer: Gazetteer | None = None) -> int:
     """Name every photo whose place is missing or out of date; how many were named."""
-    gazetteer = gazetteer or Gazetteer.shipped()
-    todo = store.unnamed(db, gazetteer.version)
+    todo = store.unnamed(db, gazetteer.version if gazetteer else Gazetteer.shipped_version())
     if not todo:
         return 0
+    gazetteer = gazetteer or Gazetteer.shipped()
     start = time.monotonic()
     places = gazetteer.name([t.latitude for t in todo], [t.longitude for t in todo])
     store.store(db, list(zip(todo, places)), gazetteer.version)

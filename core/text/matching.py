@@ -30,7 +30,7 @@ class TextSearch:
         """The photos (among `allowed`) whose text holds every phrase."""
         ids: set[int] | None = allowed
         for phrase in phrases:
-            found = set(store.matching(self._db, phrase, phrase=True))
+            found = store.holding(self._db, phrase)
             ids = found if ids is None else ids & found
         return ids or set()
 

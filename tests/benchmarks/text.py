@@ -93,7 +93,7 @@ def search_latency(work: pathlib.Path, n: int) -> dict:
     from tests.benchmarks.synthetic_library import clustered_vectors, fill_library
     from tests.conftest import TINY_CONFIG, TINY_WEIGHTS
 
-    folder = work / f"latency-{n}"
+    folder = work / f"latency-{n}-shops"   # each shop a fifth of the receipts (an older build had one shop)
     if not folder.exists():
         with Library(str(folder) + ".part") as lib:
             lib.models.import_file(TINY_WEIGHTS, str(TINY_CONFIG), name="tiny")
@@ -103,7 +103,7 @@ def search_latency(work: pathlib.Path, n: int) -> dict:
         with Library(str(folder) + ".part") as lib:
             rng = np.random.default_rng(1)
             shops = ["LIDL", "ALDI", "TESCO", "MIGROS", "COOP"]
-            batch = [store.Read(int(pid), f"h{pid}", (Line(f"{shops[pid % 5]} receipt {pid}", (0.1, 0.1, .5, .1), .9),
+            batch = [store.Read(int(pid), f"h{pid}", (Line(f"{shops[pid // 5 % 5]} receipt {pid}", (0.1, 0.1, .5, .1), .9),
                                                       Line(f"TOTAL {rng.integers(1, 99)}.00", (.1, .3, .4, .1), .9)))
                      for pid in range(1, n + 1, 5)]
             for start in range(0, len(batch), 5000):
