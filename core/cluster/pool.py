@@ -111,7 +111,6 @@ class ClusterPool:
         self.timeout_s = timeout_s
         self._actors: list = []
         self._lock = threading.Lock()
-        self.last_used = time.monotonic()
         self.restarts = 0            # actors that died and were replaced (tests, notes)
         self._reader = None          # reads the files the nodes cannot see
         self._model_ref = None       # the model's files in Ray's object store
@@ -145,12 +144,9 @@ class ClusterPool:
         cancel = cancel or threading.Event()
         jobs = list(jobs)
         with self._lock:
-            try:
-                if jobs:
-                    self._start(math.ceil(len(jobs) / self.batch_size))
-                    yield from self._run(jobs, cancel)
-            finally:
-                self.last_used = time.monotonic()
+            if jobs:
+                self._start(math.ceil(len(jobs) / self.batch_size))
+                yield from self._run(jobs, cancel)
 
     def _run(self, jobs: list, cancel: threading.Event) -> Iterator[tuple[object, object]]:
         import ray
