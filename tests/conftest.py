@@ -55,6 +55,28 @@ def sha256_tree(folder: pathlib.Path) -> dict[str, str]:
     return out
 
 
+# Model files this size and up are shared between the copies of the template by hard links:
+# a suite makes some 150 libraries, and copying the 26 MB model into each filled the disk of
+# a CI machine. Photosift replaces such files by renaming a new one into place, never by
+# writing into them, so a test that re-exports a model cannot reach the template's file.
+LINKED_MODEL_BYTES = 512 * 1024
+
+
+def copy_library(template: pathlib.Path, folder: pathlib.Path) -> pathlib.Path:
+    """A library folder of its own: its database and index copied, its big model files linked."""
+    models = template / "models"
+
+    def place(src: str, dst: str) -> None:
+        source = pathlib.Path(src)
+        if source.is_relative_to(models) and source.stat().st_size >= LINKED_MODEL_BYTES:
+            os.link(source, dst)
+        else:
+            shutil.copy2(source, dst)
+
+    shutil.copytree(template, folder, copy_function=place)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def library_template(tmp_path_factory) -> pathlib.Path:
     """A library folder with the tiny model imported and active."""
@@ -77,7 +99,7 @@ def library(tmp_path, library_template):
     from core.library import Library
 
     folder = tmp_path / "library"
-    shutil.copytree(library_template, folder)
+    copy_library(library_template, folder)
     lib = Library(folder)
     yield lib
     lib.close()
@@ -92,7 +114,7 @@ def shapes_library(tmp_path_factory, library_template):
     photos = base / "photos"
     truth = shapes.write_folder(photos, per_combo=6, formats=("jpeg", "jpeg", "png", "webp"))
     folder = base / "library"
-    shutil.copytree(library_template, folder)
+    copy_library(library_template, folder)
     lib = Library(folder)
     lib.add_root(photos)
     summary = lib.scan()

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import pathlib
-import shutil
 import socket
 import stat
 import subprocess
@@ -18,7 +17,7 @@ import time
 from PIL import Image
 
 from core.library import Library
-from tests.conftest import ROOT, shapes
+from tests.conftest import ROOT, copy_library, shapes
 
 # Runs the CLI as its only child and reports the largest resident set of any
 # process in the tree (the CLI, its decode workers): RUSAGE_CHILDREN's maxrss.
@@ -93,7 +92,7 @@ def test_a_hostile_folder_cannot_stop_crash_hang_or_bloat_indexing(library_templ
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.bind(str(photos / "sock.jpg"))
     library = tmp_path / "library"
-    shutil.copytree(library_template, library)
+    copy_library(library_template, library)
     with Library(library) as lib:
         lib.settings.set("auto_tag", False)
     before = _snapshot(photos)

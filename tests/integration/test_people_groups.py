@@ -4,6 +4,7 @@ import pytest
 
 from core.people import stage
 from core.people.detector import QUALITY_GATE
+from tests.conftest import copy_library
 from tests.data import group_photos
 
 pytestmark = [pytest.mark.skipif(not group_photos.FACES.is_dir(), reason="../shared/faces is not here"),
@@ -16,8 +17,7 @@ SIZES = [(0.06, 0.04, 0.03, 0.018), (0.03, 0.06, 0.04, 0.018), (0.04, 0.03, 0.06
 
 @pytest.fixture(scope="module")
 def group_library(tmp_path_factory, library_template):
-    import shutil
-
+    
     from core.library import Library
     from core.people.detector import FaceDetector
 
@@ -50,7 +50,7 @@ def group_library(tmp_path_factory, library_template):
     copy.save(photos / "copy.jpg", "JPEG", quality=90)
     truth[str(photos / "copy.jpg")] = pasted
     folder = base / "library"
-    shutil.copytree(library_template, folder)
+    copy_library(library_template, folder)
     lib = Library(folder)
     lib.settings.set("faces", True)
     lib.settings.set("auto_tag", False)

@@ -13,7 +13,7 @@ from PIL import Image, ImageOps
 
 from core.people import stage
 from core.search.query import SearchQuery
-from tests.conftest import ROOT, shapes
+from tests.conftest import ROOT, copy_library, shapes
 
 FACES = ROOT.parent / "shared" / "faces"
 PEOPLE = {"obama-1.jpg": "obama", "obama-2.jpg": "obama", "biden-1.jpg": "biden", "biden-2.jpg": "biden",
@@ -64,14 +64,13 @@ def make_variants(out: pathlib.Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def faces_library(tmp_path_factory, library_template):
-    import shutil
-
+    
     from core.library import Library
 
     base = tmp_path_factory.mktemp("people")
     truth = make_variants(base / "photos")
     folder = base / "library"
-    shutil.copytree(library_template, folder)
+    copy_library(library_template, folder)
     lib = Library(folder)
     lib.settings.set("faces", True)
     lib.settings.set("auto_tag", False)

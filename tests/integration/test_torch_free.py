@@ -5,13 +5,12 @@ library (whose towers were exported to ONNX when it was imported), and
 reports whether torch or open_clip got imported.
 """
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import ROOT, shapes
+from tests.conftest import ROOT, copy_library, shapes
 
 PREAMBLE = """
 import json, os, sys, threading, time
@@ -93,7 +92,7 @@ report(searched=searched)
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_no_torch_after_a_model_is_imported(library_template, tmp_path, scenario):
     library = tmp_path / "library"
-    shutil.copytree(library_template, library)
+    copy_library(library_template, library)
     truth = shapes.write_folder(tmp_path / "photos", per_combo=1)
     done = subprocess.run([sys.executable, "-c", PREAMBLE + SCENARIOS[scenario], str(library), str(tmp_path / "photos")],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)

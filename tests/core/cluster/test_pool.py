@@ -1,7 +1,6 @@
 """Indexing through a local Ray cluster (ray.init with 2 CPUs here): the same library as indexing
 on this machine, with a worker killed mid-run, and with the driver killed mid-run."""
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -16,7 +15,7 @@ ray = pytest.importorskip("ray", reason="the cluster extra (pip install 'photosi
 from core.cluster.pool import ClusterPool  # noqa: E402
 from core.library import Library  # noqa: E402
 from core.search.query import SearchQuery  # noqa: E402
-from tests.conftest import shapes  # noqa: E402
+from tests.conftest import copy_library, shapes  # noqa: E402
 from tests.data import videos  # noqa: E402
 
 
@@ -38,7 +37,7 @@ def photos(tmp_path_factory):
 
 def _library(tmp_path, template, name, photos):
     folder = tmp_path / name
-    shutil.copytree(template, folder)
+    copy_library(template, folder)
     lib = Library(folder)
     lib.settings.set("batch_size", 4)
     lib.add_root(photos)
@@ -111,7 +110,7 @@ def test_a_driver_killed_mid_run_resumes_without_embedding_again(tmp_path, libra
     photos = tmp_path / "photos"
     shapes.write_folder(photos, per_combo=6)
     folder = tmp_path / "library"
-    shutil.copytree(library_template, folder)
+    copy_library(library_template, folder)
     with Library(folder) as lib:
         lib.settings.set("batch_size", 4)
         lib.settings.set("cluster_actors", 1)

@@ -3,7 +3,6 @@
 The nodes here are this machine's Ray workers, which see every file, so a setup hook
 hides the photos' folder from them: os.path.lexists says no for any path under it.
 """
-import shutil
 
 import numpy as np
 import pytest
@@ -11,7 +10,7 @@ import pytest
 ray = pytest.importorskip("ray", reason="the cluster extra (pip install 'photosift[cluster]') is not installed")
 
 from core.library import Library  # noqa: E402
-from tests.conftest import shapes  # noqa: E402
+from tests.conftest import copy_library, shapes  # noqa: E402
 
 
 def _hide(prefix: str):
@@ -38,7 +37,7 @@ def test_files_the_nodes_cannot_see_are_sent_to_them_and_indexed_alike(blind_clu
     photos = blind_cluster
     libraries = []
     for name in ("here", "there"):
-        shutil.copytree(library_template, tmp_path / name)
+        copy_library(library_template, tmp_path / name)
         lib = Library(tmp_path / name)
         lib.add_root(photos)
         libraries.append(lib)
