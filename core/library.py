@@ -318,7 +318,8 @@ class Library:
         pipeline = IndexingPipeline(
             self.db, ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
             pool, batch_size=batch_size, on_progress=on_progress, cancel=cancel, queues=Stages.queues(),
-            riders=self.stages.rider_stores() if not cluster else None)
+            riders=self.stages.rider_stores() if not cluster else None,
+            device_decoder=self._device_decoder(model) if not cluster else None)
         try:
             counts = pipeline.run(plan.jobs, plan.missing)
         finally:
@@ -333,7 +334,8 @@ class Library:
         """Ray actors for one scan, with this library's decode settings and the model's files."""
         from core.cluster.pool import ClusterPool, model_files
 
-        return ClusterPool(address, self._worker_config(model_name, "bulk"), model_files(self.models.spec(model_name)),
+        config = dataclasses.replace(self._worker_config(model_name, "bulk"), jpeg_on_device=False)
+        return ClusterPool(address, config, model_files(self.models.spec(model_name)),
                            self.thumbnails, actors=self.settings.get("cluster_actors"), batch_size=batch_size,
                            timeout_s=float(self.settings.get("decode_timeout_s")))
 
@@ -355,11 +357,12 @@ class Library:
         from core.pipeline.decode_worker import WorkerConfig
 
         if purpose == "display":
-            model_name, image_size, crop = None, 0, None
+            model_name, image_size, crop, on_device = None, 0, None, False
         else:
             model_name = model_name or self.serving_model_name()
             model = self.model(model_name)
             image_size, crop = model.image_size, model.preprocess_spec
+            on_device = purpose == "bulk" and self._device_decoder(model) is not None
         max_pixels = self.settings.get("max_megapixels") * 1_000_000
         max_bytes = self.settings.get("max_file_mb") * 1_000_000
         config = WorkerConfig(
@@ -367,10 +370,18 @@ class Library:
             min_side=max(self.thumbnails.size, image_size), crop=crop,
             thumbnails=str(self.paths.thumbnails), thumbnail_size=self.thumbnails.size,
             max_pixels=max_pixels, max_bytes=max_bytes, sampling=self._sampling(),
-            riders=self.stages.riders() if purpose == "bulk" else (),
+            riders=self.stages.riders() if purpose == "bulk" and not on_device else (), jpeg_on_device=on_device,
             # The file, a full-size RGBA decode at the pixel limit, and the interpreter.
             memory_limit=max_bytes + 4 * max_pixels + (1 << 30))
         return config
+
+    def _device_decoder(self, model):
+        """JPEGs decoded on the model's GPU (core/pipeline/device_decode.py), where it can and is let."""
+        if not (model.decodes_jpeg and self.settings.get("gpu_jpeg")):
+            return None
+        from core.pipeline.device_decode import DeviceDecoder
+
+        return DeviceDecoder(model.device, model.preprocess_spec, self.thumbnails)
 
     def _sampling(self):
         from core.video.sampling import Sampling

@@ -75,6 +75,8 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             "Ray instance of this process's own, or empty to index on this machine. Needs the cluster extra."),
     Setting("cluster_actors", int, 0, "Ray actors on a cluster, each holding the model; 0 starts one per CPU of "
             "the cluster.", minimum=0),
+    Setting("gpu_jpeg", bool, True, "With the model on CUDA, decode JPEGs on the GPU (nvJPEG) and leave the CPU "
+            "only reading and hashing them. Faces are then found after the scan's embedding, not during it."),
     Setting("decode_workers", int, 0, "Worker processes that read and decode photos; 0 picks one per CPU core.",
             minimum=0),
     Setting("max_file_mb", int, 400, "Files larger than this many MB are refused unread. The largest camera RAW "

@@ -300,21 +300,46 @@ class ClipModel:
         the next batch while this one computes, and that batch's transfer overlaps this one's
         compute. Elsewhere (the CPU, MPS, ONNX Runtime) the work is done here, now.
         """
+        if any(not isinstance(item, np.ndarray) for item in items):   # crops the GPU decoded (device_jpeg)
+            return self._start_with_device_crops(items)
         if self.device != "cuda" or self._onnx is not None or self._numpy_preprocess is None:
             return _Done(self.embed_prepared(items))
         return self._start_cuda(np.stack(items))
+
+    @property
+    def decodes_jpeg(self) -> bool:
+        """Whether the workers should hand JPEGs over undecoded, for this model's device to decode."""
+        from core.embedding import device_jpeg
+
+        return self._onnx is None and self._numpy_preprocess is not None and device_jpeg.usable(self.device)
+
+    def _start_with_device_crops(self, items):
+        """A batch of crops, some decoded on the device, some by the workers (PNG, HEIC, video frames)."""
+        torch = self._torch
+        batch = torch.stack([item if isinstance(item, torch.Tensor) else torch.from_numpy(item).to(self.device)
+                             for item in items])
+        if self.device == "cuda":
+            return self._run_cuda(batch, None)
+        return _Done(self._embed_batch(batch))
 
     def _start_cuda(self, pixels: np.ndarray):
         torch = self._torch
         if self._copy_stream is None:
             self._copy_stream = torch.cuda.Stream()
-        mean, std = self._norm()
         host = torch.from_numpy(pixels).pin_memory()
         with torch.cuda.stream(self._copy_stream):
             batch = host.to(self.device, non_blocking=True)
         compute = torch.cuda.current_stream()
         compute.wait_stream(self._copy_stream)
         batch.record_stream(compute)
+        return self._run_cuda(batch, host)
+
+    def _run_cuda(self, batch, host):
+        """The model queued on the device for a uint8 (N, S, S, 3) batch there; `host` is kept
+        alive until the copy from it is done."""
+        torch = self._torch
+        mean, std = self._norm()
+        compute = torch.cuda.current_stream()
         with torch.inference_mode(), self._autocast():
             x = (batch.permute(0, 3, 1, 2).half() / 255.0 - mean.half()) / std.half()
             out = self._model.encode_image(x)
@@ -335,13 +360,17 @@ class ClipModel:
 
     def _embed_pixels_torch(self, pixels: np.ndarray) -> np.ndarray:
         """uint8 crops to the device (pinned, async on CUDA: a quarter of float32's bytes), normalized there."""
-        torch = self._torch
-        mean, std = self._norm()
-        batch = torch.from_numpy(pixels)
+        batch = self._torch.from_numpy(pixels)
         if self.device == "cuda":
             batch = batch.pin_memory().to(self.device, non_blocking=True)
         else:
             batch = batch.to(self.device)
+        return self._embed_batch(batch)
+
+    def _embed_batch(self, batch) -> np.ndarray:
+        """Unit vectors of a uint8 (N, S, S, 3) batch already on the model's device."""
+        torch = self._torch
+        mean, std = self._norm()
         x = (batch.permute(0, 3, 1, 2).float() / 255.0 - mean) / std
         with torch.inference_mode(), self._autocast():
             out = self._model.encode_image(x)

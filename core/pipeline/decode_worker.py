@@ -64,6 +64,7 @@ class WorkerConfig:
     memory_limit: int = 0          # bytes of heap a worker may use (Linux); 0: no limit
     sampling: Sampling = Sampling()   # which frames of a video are embedded
     riders: tuple[Rider, ...] = ()    # work done on each photo's index decode (the face search)
+    jpeg_on_device: bool = False      # hand JPEGs over undecoded, for the model's GPU (device_jpeg)
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,10 @@ class Preparer:
         source = self.known_source(digest)
         if source is not None:
             return Known(digest, source)
+        if self.config.jpeg_on_device and not job.on_cpu and data[:3] == b"\xff\xd8\xff":
+            undecoded = self._undecoded(data, digest)
+            if undecoded is not None:
+                return undecoded
 
         def prepare() -> Outcome:
             decoded = self.decode(data, job.path, self.config.min_side)
@@ -234,6 +239,31 @@ class Preparer:
             return Prepared(digest, meta, pixels, riders)
 
         return self.guarded(job.path, digest, prepare)
+
+    def _undecoded(self, data: bytes, digest: str) -> Outcome | None:
+        """A JPEG's bytes and metadata for the GPU to decode (core/embedding/device_jpeg.py), from
+        its headers alone; None where only the CPU decodes it (CMYK, over the pixel limit)."""
+        import io
+
+        from PIL import Image
+
+        from core.embedding.device_jpeg import Encoded
+        from core.imaging.exif import read_meta
+
+        try:
+            img = Image.open(io.BytesIO(data))
+            meta = read_meta(img)
+        except Exception:  # noqa: BLE001 - the CPU decode then says what is wrong with the file
+            return None
+        width, height = img.size
+        if img.format != "JPEG" or img.mode not in ("RGB", "L") or width * height > self.config.max_pixels:
+            return None
+        orientation = meta.orientation if meta.orientation in range(1, 9) else 1
+        if orientation >= 5:   # a quarter turn: the upright photo is the other way round
+            width, height = height, width
+        taken, offset = photo_time(meta.taken_at, meta.utc_offset, meta.latitude, meta.longitude)
+        meta = dataclasses.replace(meta, width=width, height=height, taken_at=taken, utc_offset=offset)
+        return Prepared(digest, meta, Encoded(data, orientation))
 
 
 @handles(DisplayJob)

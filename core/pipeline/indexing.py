@@ -21,6 +21,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from core.pipeline import outcomes as out
+from core.pipeline.device_decode import DeviceDecoder, Refused
 from core.pipeline.video_job import PreparedVideo
 from core.db.writer import Enqueue, PhotoWriter, VideoFrames
 from core.types import FileProblem, Progress
@@ -108,10 +109,12 @@ class IndexingPipeline:
     def __init__(self, db, model, model_name: str, indexes, pool, *, batch_size: int = 16,
                  on_progress: Callable[[Progress], None] | None = None,
                  cancel: threading.Event | None = None, queues: Sequence[Enqueue] = (),
-                 riders: Mapping[str, Callable[[list], object]] | None = None):
+                 riders: Mapping[str, Callable[[list], object]] | None = None,
+                 device_decoder: DeviceDecoder | None = None):
         """`queues`: the later stages (tagging, faces) to queue each photo with new content for.
         `riders`: by Rider name (decode_worker.Rider), what stores the results of work that rode on
-        the decodes, given (photo id, result) pairs once their photos' vectors are committed."""
+        the decodes, given (photo id, result) pairs once their photos' vectors are committed.
+        `device_decoder`: decodes the JPEGs that the workers hand over as bytes (jpeg_on_device)."""
         self._db = db
         self._model = model
         self._writer = PhotoWriter(db, model_name, indexes, queues)
@@ -124,6 +127,8 @@ class IndexingPipeline:
         self.skipped: list[FileProblem] = []
         self._riders = dict(riders or {})
         self._ridden: list[tuple[int, tuple]] = []
+        self._device_decoder = device_decoder
+        self._refused: list = []    # jobs whose JPEG the GPU refused: decoded by a worker after the run
 
     # -- dispatcher thread: routes what the workers hand back --------------
     def _dispatch(self, jobs: list, to_embed: queue.Queue, to_write: queue.Queue) -> None:
@@ -194,11 +199,29 @@ class IndexingPipeline:
 
     def _start(self, batch: list[_ToEmbed]) -> tuple[list[_ToEmbed], list]:
         """Start a batch's images (a video brings all its frames), a model batch at a time."""
+        if self._device_decoder is not None:
+            batch = self._decoded_on_device(batch)
         images = [image for waiting in batch for image in waiting.images]
         return batch, [self._model.start_embedding(images[i:i + self._batch])
                        for i in range(0, len(images), self._batch)]
 
+    def _decoded_on_device(self, batch: list[_ToEmbed]) -> list[_ToEmbed]:
+        """The batch with its JPEG bytes decoded on the GPU, less the photos it refused."""
+        photos = [i for i, waiting in enumerate(batch) if isinstance(waiting.prepared, out.Prepared)]
+        decoded = self._device_decoder.decoded([batch[i].prepared for i in photos])
+        kept: list[_ToEmbed | None] = list(batch)
+        for i, result in zip(photos, decoded):
+            if isinstance(result, Refused):
+                log.info("%s: %s; decoding it on the CPU", batch[i].job.path, result.reason)
+                self._refused.append(batch[i].job)
+                kept[i] = None
+            else:
+                kept[i] = _ToEmbed(batch[i].job, result)
+        return [waiting for waiting in kept if waiting is not None]
+
     def _hand_vectors(self, batch: list[_ToEmbed], pending: list, to_write: queue.Queue) -> None:
+        if not pending:
+            return
         vectors = np.concatenate([np.asarray(p.vectors()) for p in pending])
         at = 0
         for waiting in batch:
@@ -215,6 +238,22 @@ class IndexingPipeline:
         for photo_id, gone in missing.items():
             if gone.content_hash:
                 self._missing_by_hash.setdefault(gone.content_hash, []).append(photo_id)
+        self._started, self._total = time.monotonic(), len(jobs)
+        self._pass(jobs, counts, missing)
+        if self._refused and not self.cancel.is_set():
+            # What the GPU refused, decoded by the workers; `force`, as a moved photo's row may be its own.
+            again, self._refused = self._refused, []
+            self._pass([dataclasses.replace(job, on_cpu=True, force=True) for job in again], counts, missing)
+        if not self.cancel.is_set():
+            # Whatever no new file claimed as moved is really gone.
+            with self._writer.batch():
+                counts.vanished += self._writer.removed(list(missing))
+        if self._on_progress:
+            self._report(counts, self._total, self._started, time.monotonic(), None)
+        return counts
+
+    def _pass(self, jobs: list, counts: Counts, missing: dict) -> None:
+        """The jobs through the workers, the model and the writer, once."""
         to_embed: queue.Queue = queue.Queue(maxsize=self._batch * 2)
         to_write: queue.Queue = queue.Queue(maxsize=_WRITE_BATCH * 2)
         threads = [threading.Thread(target=self._dispatch, args=(jobs, to_embed, to_write),
@@ -223,7 +262,7 @@ class IndexingPipeline:
                                     name="photosift-embed", daemon=True)]
         for t in threads:
             t.start()
-        start = time.monotonic()
+        start = self._started
         last_report = 0.0
         error = None
         finished = False
@@ -249,7 +288,7 @@ class IndexingPipeline:
                 now = time.monotonic()
                 if self._on_progress and items and now - last_report > 0.25:
                     last_report = now
-                    self._report(counts, len(jobs), start, now, items[-1].job.path if hasattr(items[-1], "job")
+                    self._report(counts, self._total, start, now, items[-1].job.path if hasattr(items[-1], "job")
                                  else None)
         except BaseException:
             # Interrupted: stop the workers and drain so no thread stays blocked.
@@ -262,13 +301,6 @@ class IndexingPipeline:
                 t.join()
         if error is not None:
             raise error
-        if not self.cancel.is_set():
-            # Whatever no new file claimed as moved is really gone.
-            with self._writer.batch():
-                counts.vanished += self._writer.removed(list(missing))
-        if self._on_progress:
-            self._report(counts, len(jobs), start, time.monotonic(), None)
-        return counts
 
     def _hand_over(self) -> None:
         """Give the riders' results of the photos just committed to their stores, in transactions

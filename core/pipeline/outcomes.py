@@ -20,7 +20,8 @@ class Prepared:
     """Decoded: ready for the model."""
     digest: str
     meta: PhotoMeta
-    pixels: np.ndarray             # uint8 (S, S, 3) crop, or the reduced image when crop is None
+    pixels: np.ndarray             # uint8 (S, S, 3) crop, or the reduced image when crop is None,
+                                   # or a JPEG's bytes for the GPU to decode (device_jpeg.Encoded)
     riders: tuple = ()             # (name, result) of the work that rode on this decode (Rider)
 
 

@@ -33,6 +33,7 @@ class Job:
     photo_id: int | None = None   # the existing row at this path
     old_hash: str | None = None
     force: bool = False           # needs a vector for the active model even if unchanged
+    on_cpu: bool = False          # decode in the worker though the GPU could (one it refused)
 
 
 class Missing(NamedTuple):
