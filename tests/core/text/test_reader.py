@@ -53,3 +53,26 @@ def test_the_models_are_the_ones_in_the_wheel():
     paths = reader.model_paths()
     assert set(paths) == {"Det.model_path", "Rec.model_path", "Cls.model_path"}
     assert all(p.endswith(".onnx") for p in paths.values())
+
+
+def test_the_first_pass_counts_lines_not_the_big_regions_it_finds_in_scenes(ocr, tmp_path):
+    """The detector marks whole shapes in camera-like photos as near-square regions; only a region
+    shaped like a line of text sends a photo to a full read, and the same scenes with a sign pass."""
+    from PIL import ImageDraw, ImageFont
+
+    from tests.data import camera_photos
+
+    camera_photos.write_library(tmp_path / "scenes", count=12, megapixels=1.0)
+    scenes = [Image.open(p).convert("RGB") for p in sorted((tmp_path / "scenes").glob("*.jpg"))]
+    regions = [ocr._engine(reader._scaled(s, reader.GATE_SIDE), use_det=True, use_cls=False, use_rec=False)
+               for s in scenes]
+    assert sum(getattr(r, "boxes", None) is not None and len(r.boxes) > 0 for r in regions) >= 6
+    assert not any(ocr.has_text(scene) for scene in scenes)
+
+    font = ImageFont.load_default(size=max(scenes[0].size) // 24)
+    for scene in scenes:
+        draw = ImageDraw.Draw(scene)
+        w, h = scene.size
+        draw.rectangle((w // 10, h // 2, w // 10 + w // 3, h // 2 + h // 9), fill=(250, 250, 245))
+        draw.text((w // 10 + w // 40, h // 2 + h // 40), "EXIT 12", font=font, fill=(20, 20, 20))
+    assert all(ocr.has_text(scene) for scene in scenes)
