@@ -75,7 +75,7 @@ def upright(image, orientation: int):
 
 def decode(items: list[Encoded], device: str) -> list:
     """Upright RGB uint8 (3, H, W) tensors on `device`, one per item; raises if any fails
-    (nvJPEG returns no partial batch): `decode_each` then finds which."""
+    (nvJPEG returns no partial batch)."""
     import torch
     from torchvision.io import ImageReadMode, decode_jpeg
 
@@ -84,17 +84,6 @@ def decode(items: list[Encoded], device: str) -> list:
         warnings.simplefilter("ignore")   # torchvision 0.29 marks its image codecs deprecated
         images = decode_jpeg(data, mode=ImageReadMode.RGB, device=device)
     return [upright(image, item.orientation) for image, item in zip(images, items)]
-
-
-def decode_each(items: list[Encoded], device: str) -> list:
-    """decode(), one item at a time: a tensor, or the error that item raised."""
-    out = []
-    for item in items:
-        try:
-            out.append(decode([item], device)[0])
-        except (RuntimeError, ValueError) as exc:
-            out.append(exc)
-    return out
 
 
 def _resized(image, size: tuple[int, int], mode: str):

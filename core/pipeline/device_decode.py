@@ -19,6 +19,7 @@ from core.pipeline.outcomes import Prepared
 
 log = logging.getLogger(__name__)
 _SOURCE = re.compile(r"^.*?\.(?:cpp|cu|h):\d+,\s*")
+CHUNK = 16   # photos decoded on the device at once
 
 
 class Refused(NamedTuple):
@@ -38,24 +39,37 @@ class DeviceDecoder:
         self._thumbnails = thumbnails  # core.imaging.thumbnails.ThumbnailCache
 
     def decoded(self, prepared: list[Prepared]) -> list[Prepared | Refused]:
-        """Each photo with its Encoded bytes replaced by its crop on the device (others as they came)."""
-        at = [i for i, p in enumerate(prepared) if isinstance(p.pixels, Encoded)]
-        if not at:
-            return list(prepared)
-        items = [prepared[i].pixels for i in at]
-        try:
-            images = device_jpeg.decode(items, self.device)
-        except (RuntimeError, ValueError):   # nvJPEG fails the whole batch for one bad file
-            images = device_jpeg.decode_each(items, self.device)
+        """Each photo with its Encoded bytes replaced by its crop on the device (others as they came).
+
+        CHUNK photos at a time, so a batch of 128 24-MP photos never sits decoded in a small
+        GPU's memory at once; a chunk that fails (nvJPEG fails a whole batch for one bad file,
+        or the device ran out of memory) is done again a photo at a time.
+        """
         out: list[Prepared | Refused] = list(prepared)
-        good = [(i, image) for i, image in zip(at, images) if not isinstance(image, Exception)]
-        for i, image in zip(at, images):
-            if isinstance(image, Exception):
-                out[i] = Refused(f"the GPU's JPEG decoder refused it ({_why(image)})")
-        made = device_jpeg.products([image for _, image in good], self._spec, self._thumbnails.size)
-        for (i, _), product in zip(good, made):
-            photo = prepared[i]
-            self._thumbnails.store_encoded(photo.digest, product.thumbnail)
-            out[i] = dataclasses.replace(photo, pixels=product.crop,
-                                         meta=dataclasses.replace(photo.meta, phash=product.phash))
+        at = [i for i, p in enumerate(prepared) if isinstance(p.pixels, Encoded)]
+        for start in range(0, len(at), CHUNK):
+            chunk = at[start:start + CHUNK]
+            try:
+                made = self._made([prepared[i].pixels for i in chunk])
+            except (RuntimeError, ValueError):
+                made = [self._one(prepared[i].pixels) for i in chunk]
+            for i, product in zip(chunk, made):
+                if isinstance(product, Exception):
+                    out[i] = Refused(f"the GPU's JPEG decoder refused it ({_why(product)})")
+                else:
+                    out[i] = self._stored(prepared[i], product)
         return out
+
+    def _made(self, items: list[Encoded]) -> list[device_jpeg.OnDevice]:
+        return device_jpeg.products(device_jpeg.decode(items, self.device), self._spec, self._thumbnails.size)
+
+    def _one(self, item: Encoded) -> device_jpeg.OnDevice | Exception:
+        try:
+            return self._made([item])[0]
+        except (RuntimeError, ValueError) as exc:
+            return exc
+
+    def _stored(self, photo: Prepared, product: device_jpeg.OnDevice) -> Prepared:
+        """The photo with its thumbnail written and its crop and dHash in place of its bytes."""
+        self._thumbnails.store_encoded(photo.digest, product.thumbnail)
+        return dataclasses.replace(photo, pixels=product.crop, meta=dataclasses.replace(photo.meta, phash=product.phash))

@@ -89,3 +89,26 @@ def test_without_cuda_the_workers_decode(library):
     config = library._worker_config(None, "bulk")
     assert not config.jpeg_on_device
     assert library._device_decoder(model) is None
+
+
+def test_a_jpeg_the_device_refuses_costs_only_itself(tmp_path, monkeypatch):
+    """nvJPEG fails a whole batch for one bad file: the chunk is done again photo by photo."""
+    from core.imaging.thumbnails import ThumbnailCache
+    from core.pipeline import device_decode
+    from core.pipeline.outcomes import Prepared
+    from core.types import PhotoMeta
+
+    monkeypatch.setattr(device_decode, "CHUNK", 3)
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 40, 40)).save(out, "JPEG")
+    good, bad = out.getvalue(), b"\xff\xd8\xff\xe0" + bytes(64)
+    photos = [Prepared(f"{i:064x}", PhotoMeta(), device_jpeg.Encoded(bad if i == 1 else good, 1)) for i in range(5)]
+    photos.append(Prepared("f" * 64, PhotoMeta(), np.zeros((48, 48, 3), np.uint8)))   # a PNG the workers cropped
+    spec = {"size": 48, "mean": [0.5] * 3, "std": [0.5] * 3, "interpolation": "bicubic"}
+    cache = ThumbnailCache(tmp_path / "thumbs", 64)
+    results = device_decode.DeviceDecoder("cpu", spec, cache).decoded(photos)
+    assert isinstance(results[1], device_decode.Refused) and "refused" in results[1].reason
+    for i in (0, 2, 3, 4):
+        assert tuple(results[i].pixels.shape) == (48, 48, 3) and results[i].meta.phash is not None
+        assert Image.open(cache.path_for(photos[i].digest)).size == (64, 43)
+    assert results[5] is photos[5] and not cache.has("f" * 64)
