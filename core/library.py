@@ -335,7 +335,8 @@ class Library:
         from core.cluster.pool import ClusterPool, model_files
 
         config = dataclasses.replace(self._worker_config(model_name, "bulk"), jpeg_on_device=False)
-        return ClusterPool(address, config, model_files(self.models.spec(model_name)),
+        files = model_files(self.models.spec(model_name), self.models.derived_dir(model_name))
+        return ClusterPool(address, config, files,
                            self.thumbnails, actors=self.settings.get("cluster_actors"), batch_size=batch_size,
                            timeout_s=float(self.settings.get("decode_timeout_s")))
 

@@ -28,12 +28,16 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ModelFiles:
-    """A model as the nodes get it: its weights and architecture travel in Ray's object store."""
+    """A model as the nodes get it: its weights and architecture travel in Ray's object store,
+    with the library's ONNX export of the image tower, so a CPU node runs it on ONNX Runtime
+    (as this machine's CPU does) without exporting it again."""
     name: str
     arch: str
     weights: bytes
     weights_name: str
-    config: str | None          # a custom architecture's JSON
+    config: str | None                  # a custom architecture's JSON
+    weights_mtime_ns: int = 0           # the export's record names the weights by size and mtime
+    image_tower: tuple = ()             # (file name, bytes) of the exported image tower
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,13 @@ class NodeIndexer:
         self._work = pathlib.Path(tempfile.mkdtemp(prefix="photosift-node-"))
         weights = self._work / model.weights_name
         weights.write_bytes(model.weights)
+        derived = None
+        if model.image_tower:
+            os.utime(weights, ns=(model.weights_mtime_ns, model.weights_mtime_ns))
+            derived = self._work / "derived"
+            derived.mkdir()
+            for name, data in model.image_tower:
+                (derived / name).write_bytes(data)
         config_path = None
         if model.config:
             config_path = self._work / f"{model.arch}.json"
@@ -60,16 +71,15 @@ class NodeIndexer:
         # folder of this node's own, read back and handed over.
         self._preparer = Preparer(dataclasses.replace(config, database="", model=None,
                                                       thumbnails=str(self._work / "thumbnails"), riders=()))
-        if threads:
-            try:
-                import torch
-
-                torch.set_num_threads(threads)
-            except ImportError:
-                pass
         spec = ModelSpec(name=model.name, arch=model.arch, weights_path=str(weights),
                          config_path=str(config_path) if config_path else None)
-        self._model = ClipModel(spec, device="auto", backend="torch")
+        # ONNX Runtime on a CPU node with the export; torch on a GPU node, or without one.
+        self._model = ClipModel(spec, device="auto", threads=threads or None,
+                                backend="auto" if derived else "torch", derived_dir=derived)
+        if threads and self._model.backend == "torch":
+            import torch
+
+            torch.set_num_threads(threads)
         self._model.load_image_tower()
 
     def pid(self) -> int:
@@ -77,6 +87,9 @@ class NodeIndexer:
 
     def device(self) -> str:
         return str(self._model.device)
+
+    def backend(self) -> str:
+        return str(self._model.backend)
 
     def index(self, jobs: list, files: dict | None = None, batch_size: int = 16) -> list:
         """(job, outcome) for each job: Embedded with its vectors and thumbnail, NotHere, or what a

@@ -281,8 +281,11 @@ def _reason(why) -> str:
     return "the decoder crashed on this file on a cluster node (its worker died)"
 
 
-def model_files(spec) -> ModelFiles:
-    """A model's files, for the nodes (they go through Ray's object store)."""
+def model_files(spec, derived_dir=None) -> ModelFiles:
+    """A model's files, for the nodes (they go through Ray's object store): its weights, and the
+    image tower's ONNX export where `derived_dir` holds a current one."""
+    from core.embedding import onnx_visual
+
     with open(spec.weights_path, "rb") as fh:
         weights = fh.read()
     config = None
@@ -290,4 +293,11 @@ def model_files(spec) -> ModelFiles:
         with open(spec.config_path) as fh:
             config = fh.read()
     arch = os.path.splitext(os.path.basename(spec.config_path))[0] if spec.config_path else spec.arch
-    return ModelFiles(spec.name, arch, weights, os.path.basename(spec.weights_path), config)
+    tower = ()
+    exported = onnx_visual.ready(derived_dir, spec.weights_path, want_int8=False) if derived_dir else None
+    if exported is not None:
+        path = exported[0]
+        tower = tuple((f.name, f.read_bytes()) for f in (path, onnx_visual.data_file(path), onnx_visual.sidecar(path))
+                      if f.is_file())
+    return ModelFiles(spec.name, arch, weights, os.path.basename(spec.weights_path), config,
+                      os.stat(spec.weights_path).st_mtime_ns, tower)

@@ -51,3 +51,21 @@ def test_an_address_where_no_cluster_answers_fails_at_once_in_one_line():
 
     with pytest.raises(ClusterUnavailable, match="no Ray cluster answers at 127.0.0.1:1"):
         connect("127.0.0.1:1")
+
+
+def test_a_cpu_node_runs_the_librarys_onnx_export_of_the_image_tower(library, tmp_path):
+    """The export travels with the weights, so a CPU node embeds on ONNX Runtime, as this machine does."""
+    model = library.model()
+    assert model.backend == "onnx"
+    config = WorkerConfig(database="", model=None, min_side=model.image_size, crop=model.preprocess_spec,
+                          thumbnails=str(tmp_path / "thumbs"), thumbnail_size=64, max_pixels=50_000_000,
+                          max_bytes=10_000_000)
+    files = model_files(library.models.spec("tiny"), library.models.derived_dir("tiny"))
+    assert {name for name, _ in files.image_tower} == {"visual.onnx", "visual.onnx.data", "visual.onnx.json"}
+    node = NodeIndexer(config, files)
+    assert node.backend() == "onnx"
+    photo = pathlib.Path(next(iter(shapes.write_folder(tmp_path / "photos", per_combo=1))))
+    job = Job(str(photo), photo.stat().st_size, photo.stat().st_mtime, 1)
+    [(_, there)] = node.index([job])
+    here = model.embed_prepared([Preparer(config)(job).pixels])[0]
+    assert float(there.vectors[0] @ here) == pytest.approx(1.0, abs=1e-5)
