@@ -45,6 +45,9 @@ from core.stages import Stages
 from core.types import FileProblem, Photo, Root, ScanSummary, SearchHit
 
 log = logging.getLogger(__name__)
+# Below this many files the `cluster_address` setting is not used: starting Ray's actors and
+# loading the model on each costs more than a watcher's few new photos take here.
+CLUSTER_MIN_FILES = 64
 
 
 class Library:
@@ -236,8 +239,9 @@ class Library:
              only: set[str] | None = None, cluster: str | None = None) -> ScanSummary:
         """Bring the library level with disk: everything, the given roots, or `only` these paths.
 
-        `cluster` (else the `cluster_address` setting) decodes and embeds on a Ray cluster;
-        this process still writes every result (core/cluster/pool.py)."""
+        `cluster` (else the `cluster_address` setting, for a scan of CLUSTER_MIN_FILES or more)
+        decodes and embeds on a Ray cluster; this process still writes every result
+        (core/cluster/pool.py)."""
         start = time.monotonic()
         self.thumbnails.size = self.settings.get("thumbnail_size")   # changed since we opened, maybe
         roots = self.roots()
@@ -255,8 +259,9 @@ class Library:
             log.warning("%s is offline (missing or unmounted); its photos are kept", folder)
         if plan.jobs:
             self.places.warm()   # new photos may need naming at the end: load it while they decode
-        counts, errors, skipped = self._run_plan(plan, model_name, on_progress, cancel,
-                                                 cluster or self.settings.get("cluster_address"))
+        if not cluster and len(plan.jobs) >= CLUSTER_MIN_FILES:
+            cluster = self.settings.get("cluster_address")
+        counts, errors, skipped = self._run_plan(plan, model_name, on_progress, cancel, cluster or "")
         faces = None
         if not (cancel and cancel.is_set()) and model_name and self.thumbnails.stale:
             self._remake_thumbnails(model_name, cancel, on_progress)

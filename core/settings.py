@@ -72,7 +72,8 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             "128 on CUDA).", minimum=0),
     Setting("cluster_address", str, "", "A Ray cluster to decode and embed on (`photosift index --cluster` for one "
             "run): its address (host:port, or auto for one started on this machine with `ray start`), local for a "
-            "Ray instance of this process's own, or empty to index on this machine. Needs the cluster extra."),
+            "Ray instance of this process's own, or empty to index on this machine. Scans of fewer than 64 files "
+            "(the watcher's) index here. Needs the cluster extra."),
     Setting("cluster_actors", int, 0, "Ray actors on a cluster, each holding the model; 0 starts one per CPU of "
             "the cluster.", minimum=0),
     Setting("gpu_jpeg", bool, True, "With the model on CUDA, decode JPEGs on the GPU (nvJPEG) and leave the CPU "

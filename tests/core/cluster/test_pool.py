@@ -138,3 +138,29 @@ def test_a_driver_killed_mid_run_resumes_without_embedding_again(tmp_path, libra
         assert summary.embedded == total - kept
         assert lib.db.scalar("SELECT COUNT(*) FROM embeddings") == total
         assert lib.db.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_the_setting_sends_big_scans_to_the_cluster_and_small_ones_here(tmp_path, library_template, monkeypatch):
+    """A watcher's few new files would wait longer for Ray's actors to start than for the work."""
+    from core import library as library_module
+
+    used = []
+    run_plan = Library._run_plan
+    monkeypatch.setattr(Library, "_run_plan", lambda self, plan, model, progress, cancel, cluster="":
+                        used.append((len(plan.jobs), cluster)) or run_plan(self, plan, model, progress, cancel, ""))
+    monkeypatch.setattr(library_module, "CLUSTER_MIN_FILES", 5)
+    photos = tmp_path / "photos"
+    shapes.write_folder(photos, per_combo=1, colours=("red",))
+    lib = _library(tmp_path, library_template, "setting", photos)
+    with lib:
+        lib.settings.set("cluster_address", "local")
+        lib.scan()
+        shapes.write_folder(tmp_path / "photos" / "more", per_combo=1, colours=("blue",), formats=("png",))
+        extra = sorted((photos / "more").iterdir())[:2]
+        for path in sorted((photos / "more").iterdir())[2:]:
+            path.unlink()
+        lib.scan()
+        lib.scan(cluster="local")            # asked for by name: the cluster, however few
+    assert used[0] == (len(list(photos.glob("*.*"))), "local")
+    assert used[1] == (len(extra), "")
+    assert used[2] == (0, "local")
