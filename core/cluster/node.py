@@ -40,6 +40,10 @@ class ModelFiles:
     image_tower: tuple = ()             # (file name, bytes) of the exported image tower
 
 
+class NotLoaded(RuntimeError):
+    """Work reached an actor that Ray restarted before it was given the model again."""
+
+
 @dataclass(frozen=True)
 class NotHere:
     """The node cannot see this file: the driver sends its bytes."""
@@ -49,11 +53,29 @@ class NotHere:
 class NodeIndexer:
     """One per actor: a decode worker's Preparer and the model, on this node's GPU or CPUs."""
 
-    def __init__(self, config, model: ModelFiles, threads: int = 1):
-        from core.embedding.clip_model import ClipModel, ModelSpec
+    def __init__(self, config, model: ModelFiles | None = None, threads: int = 1):
+        """`model` now, or by load(): an actor takes it by a method, as Ray warns that one restarted
+        from constructor arguments in its object store may not find them."""
         from core.pipeline.decode_worker import Preparer
 
         self._work = pathlib.Path(tempfile.mkdtemp(prefix="photosift-node-"))
+        # No database (content already known is the driver's to find), thumbnails into a
+        # folder of this node's own, read back and handed over.
+        self._preparer = Preparer(dataclasses.replace(config, database="", model=None,
+                                                      thumbnails=str(self._work / "thumbnails"), riders=()))
+        self._threads = threads
+        self._model = None
+        if model is not None:
+            self.load(model)
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self, model: ModelFiles) -> None:
+        """The model on this node's GPU or CPUs, from the files the driver sent."""
+        from core.embedding.clip_model import ClipModel, ModelSpec
+
         weights = self._work / model.weights_name
         weights.write_bytes(model.weights)
         derived = None
@@ -67,20 +89,17 @@ class NodeIndexer:
         if model.config:
             config_path = self._work / f"{model.arch}.json"
             config_path.write_text(model.config)
-        # No database (content already known is the driver's to find), thumbnails into a
-        # folder of this node's own, read back and handed over.
-        self._preparer = Preparer(dataclasses.replace(config, database="", model=None,
-                                                      thumbnails=str(self._work / "thumbnails"), riders=()))
         spec = ModelSpec(name=model.name, arch=model.arch, weights_path=str(weights),
                          config_path=str(config_path) if config_path else None)
         # ONNX Runtime on a CPU node with the export; torch on a GPU node, or without one.
-        self._model = ClipModel(spec, device="auto", threads=threads or None,
-                                backend="auto" if derived else "torch", derived_dir=derived)
-        if threads and self._model.backend == "torch":
+        model = ClipModel(spec, device="auto", threads=self._threads or None,
+                          backend="auto" if derived else "torch", derived_dir=derived)
+        if self._threads and model.backend == "torch":
             import torch
 
-            torch.set_num_threads(threads)
-        self._model.load_image_tower()
+            torch.set_num_threads(self._threads)
+        model.load_image_tower()
+        self._model = model
 
     def pid(self) -> int:
         return os.getpid()
@@ -94,6 +113,8 @@ class NodeIndexer:
     def index(self, jobs: list, files: dict | None = None, batch_size: int = 16) -> list:
         """(job, outcome) for each job: Embedded with its vectors and thumbnail, NotHere, or what a
         decode worker would say (Known, Failed, Skipped, Gone)."""
+        if self._model is None:
+            raise NotLoaded("this actor has no model yet")
         files = files or {}
         prepared: list[tuple[object, Prepared]] = []
         out: list = [None] * len(jobs)

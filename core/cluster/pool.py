@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from core.cluster.node import ModelFiles, NodeIndexer, NotHere
+from core.cluster.node import ModelFiles, NodeIndexer, NotHere, NotLoaded
 from core.errors import PhotosiftError
 from core.pipeline.outcomes import Embedded, Failed, Gone
 
@@ -131,9 +131,9 @@ class ClusterPool:
             options["num_gpus"] = min(1.0, gpus / count)
         if self._model_ref is None:   # held for the pool's life: a restarted actor reads it again
             self._model_ref = ray.put(self._model)
-        remote = ray.remote(NodeIndexer).options(**options)
+        remote = ray.remote(_RayNode).options(**options)
         while len(self._actors) < count:
-            self._actors.append(remote.remote(self.config, self._model_ref, 0 if gpus else 1))
+            self._actors.append(remote.remote(self.config, None, 0 if gpus else 1))
         log.info("indexing on %d Ray actors (%s CPUs, %s GPUs in the cluster)", count,
                  resources.get("CPU", 0), gpus)
 
@@ -156,7 +156,7 @@ class ClusterPool:
         actors = [_Actor() for _ in self._actors]
         sent: dict = {}                                  # ObjectRef -> _Sent
         # ObjectRef -> actor: is it up (its model loaded)? Work goes only to actors that answered.
-        pings: dict = {self._actors[i].pid.remote(): i for i in range(len(actors))}
+        pings: dict = {self._ping(i): i for i in range(len(actors))}
         stopped: set = set()                             # refs whose actor we stopped for running long
         while pending or sent:
             if cancel.is_set():
@@ -192,10 +192,16 @@ class ClusterPool:
                         continue
                     actor.life, actor.alive = actor.life + 1, False
                     self.restarts += 1
-                    pings[self._actors[done.actor].pid.remote()] = done.actor
+                    pings[self._ping(done.actor)] = done.actor
                     yield from self._again(done.batch, pending, ref in stopped, exc)
                     continue
-                except ray.exceptions.RayTaskError as exc:   # a bug, not a file: recorded per file
+                except ray.exceptions.RayTaskError as exc:
+                    if isinstance(exc.cause, NotLoaded):   # restarted unseen: load it, then the batch again
+                        actor.alive = False
+                        pings[self._ping(done.actor)] = done.actor
+                        pending.appendleft(done.batch)
+                        continue
+                    # a bug, not a file: recorded per file
                     yield from self._again(done.batch, pending, False, exc.cause or exc)
                     continue
                 for job, outcome in results:
@@ -214,6 +220,12 @@ class ClusterPool:
                     stopped.add(ref)
                     ray.kill(self._actors[waiting.actor], no_restart=False)
 
+    def _ping(self, i: int):
+        """Ask actor i to be ready: it loads the model if it has none (first start, or Ray's restart).
+        The model's reference goes inside a list, so Ray hands it over unread: an actor that has
+        the model does not fetch it again."""
+        return self._actors[i].ready.remote([self._model_ref])
+
     def _ping_back(self, pings: dict, ref, actors: list) -> None:
         """An actor Ray restarted answers once its model is loaded again; until then it gets no work,
         so a file retried alone is never blamed for the death that came before it."""
@@ -225,7 +237,7 @@ class ClusterPool:
         except ray.exceptions.RayError:
             actors[i].tries += 1
             if actors[i].tries < RESTART_TRIES:
-                pings[self._actors[i].pid.remote()] = i
+                pings[self._ping(i)] = i
             else:
                 log.warning("a Ray actor did not come back after %d tries; going on without it", RESTART_TRIES)
             return
@@ -279,6 +291,17 @@ def _reason(why) -> str:
     if isinstance(why, BaseException) and not type(why).__module__.startswith("ray"):
         return f"unexpected error on a cluster node: {type(why).__name__}: {why}"
     return "the decoder crashed on this file on a cluster node (its worker died)"
+
+
+class _RayNode(NodeIndexer):
+    """The node as a Ray actor: `ready` takes the model by reference (node.py never imports Ray)."""
+
+    def ready(self, model: list) -> int:
+        if not self.loaded:
+            import ray
+
+            self.load(ray.get(model[0]))
+        return self.pid()
 
 
 def model_files(spec, derived_dir=None) -> ModelFiles:

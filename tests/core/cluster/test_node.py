@@ -69,3 +69,23 @@ def test_a_cpu_node_runs_the_librarys_onnx_export_of_the_image_tower(library, tm
     [(_, there)] = node.index([job])
     here = model.embed_prepared([Preparer(config)(job).pixels])[0]
     assert float(there.vectors[0] @ here) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_an_actor_given_work_before_its_model_says_so(library, tmp_path):
+    """Ray may restart an actor between its ready answer and its next batch: the pool is then told,
+    loads the model again and resends the batch, rather than failing the batch's files."""
+    from core.cluster.node import NotLoaded
+
+    model = library.model()
+    config = WorkerConfig(database="", model=None, min_side=model.image_size, crop=model.preprocess_spec,
+                          thumbnails=str(tmp_path / "thumbs"), thumbnail_size=64, max_pixels=50_000_000,
+                          max_bytes=10_000_000)
+    node = NodeIndexer(config)
+    photo = pathlib.Path(next(iter(shapes.write_folder(tmp_path / "photos", per_combo=1))))
+    job = Job(str(photo), photo.stat().st_size, photo.stat().st_mtime, 1)
+    assert not node.loaded
+    with pytest.raises(NotLoaded):
+        node.index([job])
+    node.load(model_files(library.models.spec("tiny"), library.models.derived_dir("tiny")))
+    [(_, outcome)] = node.index([job])
+    assert isinstance(outcome, Embedded)
