@@ -35,13 +35,13 @@ from core.imaging.thumbnails import ThumbnailCache
 from core.index.frame_index import FrameIndex
 from core.index.vector_index import VectorIndex
 from core.library_status import IndexHealth, LibraryStatus, RootStatus
-from core.pipeline.pools import DecodePools
 from core.paths import LibraryPaths, db_path, default_library_dir
 from core.scanning.planner import Job, Plan, Planner
 from core.search.query import SearchQuery
 from core.settings import Settings
 from core.searching import Searcher
 from core.stages import Stages
+from core.workers import Workers
 from core.types import FileProblem, Photo, Root, ScanSummary, SearchHit
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class Library:
         self._image_lock = threading.Lock()         # one caller at a time in a model's image tower
         self._text_lock = threading.Lock()          # ... and in its text tower
         self._organizer = None
-        self._pools = DecodePools()
+        self.workers = Workers(self)
         self.stages = Stages(self)
         self.searcher = Searcher(self)
 
@@ -118,7 +118,7 @@ class Library:
             return self._gates.setdefault(key, threading.Lock())
 
     def close(self) -> None:
-        self._pools.close()
+        self.workers.pools.close()
         for index in self._loaded_indexes().values():
             index.close()
         self.db.close()
@@ -288,7 +288,7 @@ class Library:
         try:
             thumbnail_job.remake(files, self.decode_pool(model_name), cancel, on_progress)
         finally:
-            self._pools.release_later()
+            self.workers.pools.release_later()
         if not (cancel and cancel.is_set()):
             self.thumbnails.record_size()
 
@@ -319,12 +319,12 @@ class Library:
         self.index(model_name)   # loaded (and reconciled) before the writer changes them
         self.index(frames_index_name(model_name))
         batch_size = self.settings.get("batch_size") or model.default_batch_size
-        pool = self._cluster_pool(model_name, cluster, batch_size) if cluster else self.decode_pool(model_name)
+        pool = self.workers.cluster_pool(model_name, cluster, batch_size) if cluster else self.decode_pool(model_name)
         pipeline = IndexingPipeline(
             self.db, ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
             pool, batch_size=batch_size, on_progress=on_progress, cancel=cancel, queues=Stages.queues(),
             riders=self.stages.rider_stores() if not cluster else None,
-            device_decoder=self._device_decoder(model) if not cluster else None)
+            device_decoder=self.workers.device_decoder(model) if not cluster else None)
         try:
             counts = pipeline.run(plan.jobs, plan.missing)
         finally:
@@ -332,81 +332,20 @@ class Library:
                 index.save_if_dirty()
             if cluster:
                 pool.close()
-            self._pools.release_later()
+            self.workers.pools.release_later()
         return counts, pipeline.errors, pipeline.skipped
-
-    def _cluster_pool(self, model_name: str, address: str, batch_size: int):
-        """Ray actors for one scan, with this library's decode settings and the model's files."""
-        from core.cluster.pool import ClusterPool, model_files
-
-        config = dataclasses.replace(self._worker_config(model_name, "bulk"), jpeg_on_device=False)
-        files = model_files(self.models.spec(model_name), self.models.derived_dir(model_name))
-        return ClusterPool(address, config, files,
-                           self.thumbnails, actors=self.settings.get("cluster_actors"), batch_size=batch_size,
-                           timeout_s=float(self.settings.get("decode_timeout_s")))
 
     # -- decode workers ----------------------------------------------------
     def decode_pool(self, model_name: str | None = None, purpose: str = "bulk"):
-        """The decode worker processes for this model and these settings (core/pipeline/pools.py).
-
-        "bulk" has one worker per core (`decode_workers`); "example" and
-        "display" (the viewer, which needs no model) one each.
-        """
-        from core.pipeline.decode_pool import default_size
-
-        config = self._worker_config(model_name, purpose)
-        size = self.settings.get("decode_workers") or default_size() if purpose == "bulk" else 1
-        return self._pools.get(purpose, config, size, float(self.settings.get("decode_timeout_s")))
-
-    def _worker_config(self, model_name: str | None, purpose: str):
-        """What a decode worker (or a cluster node) needs: the model's crop, this library's limits."""
-        from core.pipeline.decode_worker import WorkerConfig
-
-        if purpose == "display":
-            model_name, image_size, crop, on_device = None, 0, None, False
-        else:
-            model_name = model_name or self.serving_model_name()
-            model = self.model(model_name)
-            image_size, crop = model.image_size, model.preprocess_spec
-            on_device = purpose == "bulk" and self._device_decoder(model) is not None
-        max_pixels = self.settings.get("max_megapixels") * 1_000_000
-        max_bytes = self.settings.get("max_file_mb") * 1_000_000
-        config = WorkerConfig(
-            database=str(self.paths.database), model=model_name,
-            min_side=max(self.thumbnails.size, image_size), crop=crop,
-            thumbnails=str(self.paths.thumbnails), thumbnail_size=self.thumbnails.size,
-            max_pixels=max_pixels, max_bytes=max_bytes, sampling=self._sampling(),
-            riders=self.stages.riders() if purpose == "bulk" and not on_device else (), jpeg_on_device=on_device,
-            # The file, a full-size RGBA decode at the pixel limit, and the interpreter.
-            memory_limit=max_bytes + 4 * max_pixels + (1 << 30))
-        return config
-
-    def _device_decoder(self, model):
-        """JPEGs decoded on the model's GPU (core/pipeline/device_decode.py), where it can and is let."""
-        if not (model.decodes_jpeg and self.settings.get("gpu_jpeg")):
-            return None
-        from core.pipeline.device_decode import DeviceDecoder
-
-        return DeviceDecoder(model.device, model.preprocess_spec, self.thumbnails)
-
-    def _sampling(self):
-        from core.video.sampling import Sampling
-
-        get = self.settings.get
-        return Sampling(get("video_sample_s"), get("video_frames_per_minute"), get("video_max_frames"))
-
-    def _prepare_one(self, job, purpose: str, model_name: str | None = None):
-        """One file through a worker process, for something the user waits on."""
-        outcome = self._pools.one(self.decode_pool(model_name, purpose), job)
-        self._pools.release_later()
-        return outcome
+        """The decode worker processes for this model and these settings (core/workers.py)."""
+        return self.workers.pool(model_name, purpose)
 
     def render_for_display(self, path: str, max_side: int = 2048) -> bytes:
         """JPEG bytes of a photo for the screen, decoded in a worker process: the
         viewer then never runs a native decoder on the file inside the app."""
         from core.pipeline.decode_worker import DisplayJob, Rendered
 
-        outcome = self._prepare_one(DisplayJob(path, max_side), "display")
+        outcome = self.workers.one(DisplayJob(path, max_side), "display")
         if isinstance(outcome, Rendered):
             return outcome.data
         raise PhotosiftError(f"cannot show {path}: {getattr(outcome, 'reason', 'it could not be read')}")
@@ -423,7 +362,7 @@ class Library:
         # Decoded in a worker process, as library photos are: the file may be anything.
         from core.pipeline.decode_worker import Gone, Known, Prepared
 
-        outcome = self._prepare_one(Job(path, 0, 0.0, 0), "example", model_name)
+        outcome = self.workers.one(Job(path, 0, 0.0, 0), "example", model_name)
         if isinstance(outcome, Known):   # a copy of a library photo: its stored vector
             stored = self.vectors.one(model_name, outcome.source_id)
             if stored is None:

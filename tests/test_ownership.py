@@ -109,7 +109,7 @@ LAYERS = [
     {"core/db", "core/imaging", "core/index", "core/embedding", "core/video"},
     {"core/scanning", "core/pipeline", "core/search"},
     {"core/people", "core/tagging", "core/places", "core/text", "core/cluster"},
-    {"core/library.py", "core/library_status.py", "core/stages.py", "core/searching.py"},
+    {"core/library.py", "core/library_status.py", "core/stages.py", "core/searching.py", "core/workers.py"},
     {"core/cli.py", "core/cli_organize.py", "core/cli_people.py", "core/cli_places.py", "core/__main__.py"},
     {"desktop_app"},
 ]

@@ -86,9 +86,9 @@ def test_without_cuda_the_workers_decode(library):
     """The capability decides: here the model is on the CPU, so no JPEG is handed over undecoded."""
     model = library.model()
     assert model.device == "cpu" and not model.decodes_jpeg
-    config = library._worker_config(None, "bulk")
+    config = library.workers.config(None, "bulk")
     assert not config.jpeg_on_device
-    assert library._device_decoder(model) is None
+    assert library.workers.device_decoder(model) is None
 
 
 def test_a_jpeg_the_device_refuses_costs_only_itself(tmp_path, monkeypatch):
