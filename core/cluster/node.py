@@ -92,14 +92,14 @@ class NodeIndexer:
         spec = ModelSpec(name=model.name, arch=model.arch, weights_path=str(weights),
                          config_path=str(config_path) if config_path else None)
         # ONNX Runtime on a CPU node with the export; torch on a GPU node, or without one.
-        model = ClipModel(spec, device="auto", threads=self._threads or None,
-                          backend="auto" if derived else "torch", derived_dir=derived)
-        if self._threads and model.backend == "torch":
+        clip = ClipModel(spec, device="auto", threads=self._threads or None,
+                         backend="auto" if derived else "torch", derived_dir=derived)
+        if self._threads and clip.backend == "torch":
             import torch
 
             torch.set_num_threads(self._threads)
-        model.load_image_tower()
-        self._model = model
+        clip.load_image_tower()
+        self._model = clip
 
     def pid(self) -> int:
         return os.getpid()
