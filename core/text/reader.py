@@ -28,6 +28,7 @@ from PIL import Image
 log = logging.getLogger(__name__)
 
 GATE_SIDE = 480       # long side of the detection-only first pass
+GATE_DECODE_SIDE = GATE_SIDE * 3 // 4   # the short side its decode asks for (a 4:3 photo: GATE_SIDE long)
 LINE_ASPECT = 1.5     # a region counts as a line of text if this many times longer than high
 LINE_HEIGHT = 1 / 3   # and no higher than this share of the image's short side
 READ_SIDE = 1280      # long side the text is read at

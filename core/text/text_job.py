@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from core.imaging.formats import is_video
 from core.pipeline.decode_worker import Preparer, handles
-from core.text.reader import READ_SIDE
+from core.text.reader import GATE_DECODE_SIDE, READ_SIDE, TextReader
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,6 @@ class TextFound:
 
 @handles(TextJob)
 def read_text(worker: Preparer, job: TextJob):
-    from core.text.reader import TextReader
-
     def read(digest: str, image) -> TextFound:
         reader = worker.resource("text", TextReader)
         return TextFound(digest, tuple(reader.read(image, gate=job.gate)))
@@ -38,4 +36,13 @@ def read_text(worker: Preparer, job: TextJob):
         from core.pipeline.video_job import on_cover
 
         return on_cover(worker, job.path, side, read)
-    return worker.on_file(job.path, lambda data, digest: read(digest, worker.decode(data, job.path, side).image))
+
+    def photo(data: bytes, digest: str) -> TextFound:
+        # Most photos stop at the first pass: it gets a decode of its own size (a 12-MP JPEG at
+        # 1/8 rather than 1/2), and only a photo with text is decoded again, to be read.
+        reader = worker.resource("text", TextReader)
+        if job.gate and not reader.has_text(worker.decode(data, job.path, GATE_DECODE_SIDE).image):
+            return TextFound(digest, ())
+        return TextFound(digest, tuple(reader.read(worker.decode(data, job.path, side).image, gate=False)))
+
+    return worker.on_file(job.path, photo)

@@ -76,7 +76,8 @@ def main() -> None:
     before, after = statistics.median(decoding), statistics.median(handing)
     print(f"decode worker, CPU ms a photo (median of {args.rounds}): decoding {before:.1f}, "
           f"handing the JPEG to the GPU {after:.1f}: {before / after:.1f}x less")
-    print(f"16 cores could then feed {16_000 / after:,.0f} photos/s, against {16_000 / before:,.0f}")
+    print(f"the workers of 16 such cores could then feed {16_000 / after:,.0f} photos/s, against "
+          f"{16_000 / before:,.0f} (the GPU side is not counted)")
     device, rate = device_side(paths, args.batch)
     note = "" if device == "cuda" else " (libjpeg-turbo on the CPU, one process: for reference, not nvJPEG)"
     print(f"device side: {rate:,.1f} photos/s on {device}{note}")

@@ -75,16 +75,13 @@ def signed_scenes(folder: pathlib.Path, real: list[str]) -> list[pathlib.Path]:
 
 
 def first_pass(paths) -> float:
-    from PIL import Image
-
-    from core.text.reader import TextReader
+    from core.imaging.decode import decode_bytes
+    from core.text.reader import GATE_DECODE_SIDE, TextReader
 
     reader = TextReader()
     passed = 0
-    for path in paths:
-        img = Image.open(path)
-        img.draft("RGB", (960, 960))
-        passed += reader.has_text(img.convert("RGB"))
+    for path in paths:   # decoded as the text job decodes for its first pass
+        passed += reader.has_text(decode_bytes(pathlib.Path(path).read_bytes(), str(path), GATE_DECODE_SIDE).image)
     return passed / max(1, len(paths))
 
 
