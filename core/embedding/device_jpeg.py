@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from core.imaging.phash import from_cells
+
 log = logging.getLogger(__name__)
 
 # What ImageOps.exif_transpose does for each EXIF orientation, on a (C, H, W) tensor.
@@ -120,9 +122,7 @@ def dhash(image) -> int:
     weights = torch.tensor([0.299, 0.587, 0.114], device=image.device).view(3, 1, 1)
     luma = (image.float() * weights).sum(dim=0).round()
     small = torch.nn.functional.adaptive_avg_pool2d(luma[None, None], (8, 9))[0, 0].round().cpu().numpy()
-    bits = (small[:, 1:] > small[:, :-1]).flatten()
-    value = int("".join("1" if b else "0" for b in bits), 2)
-    return value - (1 << 64) if value >= (1 << 63) else value
+    return from_cells(small)
 
 
 def encode_thumbnails(thumbs: list, quality: int = 85) -> list[bytes]:
