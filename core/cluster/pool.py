@@ -275,6 +275,10 @@ class ClusterPool:
                 return
             import ray
 
+            try:   # each removes its files; one that does not answer soon loses them to the next run
+                ray.wait([actor.close.remote() for actor in self._actors], num_returns=len(self._actors), timeout=10)
+            except Exception:  # noqa: BLE001 - a node already gone
+                pass
             for actor in self._actors:
                 try:
                     ray.kill(actor)

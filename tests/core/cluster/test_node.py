@@ -89,3 +89,28 @@ def test_an_actor_given_work_before_its_model_says_so(library, tmp_path):
     node.load(model_files(library.models.spec("tiny"), library.models.derived_dir("tiny")))
     [(_, outcome)] = node.index([job])
     assert isinstance(outcome, Embedded)
+
+
+def test_a_node_removes_its_files_and_those_a_killed_node_left(library, tmp_path, monkeypatch):
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    host = socket.gethostname()
+    left = tmp_path / f"photosift-node-{gone.stdout.strip()}@{host}-abc"       # a killed actor's
+    elsewhere = tmp_path / f"photosift-node-{gone.stdout.strip()}@another-host-abc"   # its pid means nothing here
+    for folder in (left, elsewhere):
+        (folder / "thumbnails").mkdir(parents=True)
+    model = library.model()
+    config = WorkerConfig(database="", model=None, min_side=model.image_size, crop=model.preprocess_spec,
+                          thumbnails=str(tmp_path / "thumbs"), thumbnail_size=64, max_pixels=50_000_000,
+                          max_bytes=10_000_000)
+    node = NodeIndexer(config, model_files(library.models.spec("tiny")))
+    assert not left.exists() and elsewhere.exists()
+    (mine,) = tmp_path.glob(f"photosift-node-*@{host}-*")
+    assert (mine / "weights.safetensors").is_file()
+    node.close()
+    assert not mine.exists()
