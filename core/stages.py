@@ -21,22 +21,33 @@ class Stages:
 
     def riders(self) -> tuple:
         """The work that rides on a scan's decodes (decode_worker.Rider): the face search, when
-        faces are on and can be found here. One read and one decode per photo then serve both."""
-        if not self._lib.settings.get("faces"):
-            return ()
-        from core.people import face_job, stage
+        faces are on and can be found here, and the text's first pass, when `text_in_photos` is
+        auto. One read and one decode per photo then serve them all. (`all` reads every photo
+        at a second each: that waits for the text stage, not the search.)"""
+        from core.people import face_job
+        from core.people import stage as faces
+        from core.text import stage as text
+        from core.text import text_job
 
-        return () if stage.available() else (face_job.rider(),)
+        out = []
+        if self._lib.settings.get("faces") and not faces.available():
+            out.append(face_job.rider())
+        if self._lib.settings.get("text_in_photos") == "auto" and not text.available():
+            out.append(text_job.rider())
+        return tuple(out)
 
     def rider_stores(self) -> dict:
         """Where the riders' results go, by rider name (core/pipeline/indexing.py hands them over)."""
-        from core.people import face_job, stage
+        from core.people import face_job
+        from core.people import stage as faces
+        from core.text import stage as text
+        from core.text import text_job
 
         def store_faces(found: list) -> None:
-            stored = stage.store_found(self._lib.db, found)
-            before = self._fresh_faces or stage.Stored(0, 0)
-            self._fresh_faces = stage.Stored(before.photos + stored.photos, before.faces + stored.faces)
-        return {face_job.NAME: store_faces}
+            stored = faces.store_found(self._lib.db, found)
+            before = self._fresh_faces or faces.Stored(0, 0)
+            self._fresh_faces = faces.Stored(before.photos + stored.photos, before.faces + stored.faces)
+        return {face_job.NAME: store_faces, text_job.NAME: lambda found: text.store_found(self._lib.db, found)}
 
     @staticmethod
     def queues():

@@ -3,7 +3,9 @@
 Like the face stage it runs after a scan's embedding, in the same decode
 workers, and search never waits for it. `auto` (the default) reads a photo
 only when detection on a small copy finds a text region; `all` reads every
-photo in full; `off` reads none.
+photo in full; `off` reads none. With `auto`, a scan's photos were mostly
+looked at on their index decodes (core/text/text_job.py's rider) and stored
+by store_found; this stage reads what is left.
 """
 from __future__ import annotations
 
@@ -38,6 +40,22 @@ def available() -> str | None:
     except ImportError:
         return "rapidocr is not installed (pip install rapidocr)"
     return None
+
+
+def store_found(db, found: list[tuple[int, object]]) -> int:
+    """Store what rode on a scan's decodes: (photo id, TextFound or Failed) pairs. Photos with text."""
+    from core.pipeline.decode_worker import Failed
+    from core.text.text_job import TextFound
+
+    batch = []
+    for photo_id, outcome in found:
+        if isinstance(outcome, TextFound):
+            batch.append(store.Read(photo_id, outcome.digest, outcome.lines))
+        elif isinstance(outcome, Failed):   # queued no longer: a photo that fails the reader once would again
+            log.info("no text read in photo %d: %s", photo_id, outcome.reason)
+            batch.append(store.Read(photo_id, outcome.digest, (), outcome.reason))
+    store.store(db, batch)
+    return sum(bool(read.lines) for read in batch)
 
 
 def run(db, pool, mode: str = "auto", cancel: threading.Event | None = None, on_progress=None) -> TextRun:

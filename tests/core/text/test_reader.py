@@ -76,3 +76,42 @@ def test_the_first_pass_counts_lines_not_the_big_regions_it_finds_in_scenes(ocr,
         draw.rectangle((w // 10, h // 2, w // 10 + w // 3, h // 2 + h // 9), fill=(250, 250, 245))
         draw.text((w // 10 + w // 40, h // 2 + h // 40), "EXIT 12", font=font, fill=(20, 20, 20))
     assert all(ocr.has_text(scene) for scene in scenes)
+
+
+class _Counted:
+    """The OCR engine, counting its whole-image calls (a detection each)."""
+
+    def __init__(self, engine):
+        self._engine, self.calls = engine, 0
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return self._engine(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
+def test_the_lines_the_first_pass_saw_are_read_without_detecting_again(ocr, tmp_path, monkeypatch):
+    counted = _Counted(ocr._engine)
+    monkeypatch.setattr(ocr, "_engine", counted)
+    receipt = Image.open(text_photos.receipt(tmp_path / "receipt.jpg", "LIDL", ["Milk 1.29", "TOTAL 6.88"]))
+    seen = ocr.first_pass(receipt)
+    assert seen is not None and not seen.small_print and len(seen.regions) == 3
+    assert [line.text for line in ocr.read(receipt, seen=seen)] == ["LIDL", "Milk 1.29", "TOTAL 6.88"]
+    assert counted.calls == 1                      # the first pass's detection, and no other
+    assert [line.text for line in ocr.read(receipt, gate=False)] == ["LIDL", "Milk 1.29", "TOTAL 6.88"]
+    assert counted.calls == 2                      # `all`: one detection, at the reading size
+
+
+def test_print_as_small_as_the_first_pass_can_see_is_detected_again_at_the_reading_size(ocr, tmp_path, monkeypatch):
+    counted = _Counted(ocr._engine)
+    monkeypatch.setattr(ocr, "_engine", counted)
+    monkeypatch.setattr(reader, "SMALL_PRINT", 1000)    # every line counts as small print
+    sign = Image.open(text_photos.sign(tmp_path / "sign.jpg", "GATE B42"))
+    assert [line.text for line in ocr.read(sign)] == ["GATE B42"]
+    assert counted.calls == 2
+
+
+def test_upside_down_text_is_read(ocr, tmp_path):
+    assert _texts(ocr, text_photos.sign(tmp_path / "over.jpg", "GATE B42", angle=180)) == ["GATE B42"]

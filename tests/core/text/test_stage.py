@@ -44,6 +44,32 @@ def test_the_words_are_read_and_photos_without_text_get_none(read_library):
     assert library.db.scalar("SELECT COUNT(*) FROM text_queue") == 0
 
 
+def _scan_a_roll(library, tmp_path, mode: str):
+    """A scan of shapes and one sign with `text_in_photos` at `mode`: (folder, the sign, progress seen)."""
+    folder = tmp_path / "roll"
+    shapes.write_folder(folder, per_combo=1, colours=("red",))
+    gate = text_photos.sign(folder / "boarding.jpg", "GATE B42")
+    library.settings.set("text_in_photos", mode)
+    library.add_root(folder)
+    seen = []
+    library.scan(on_progress=seen.append)
+    return folder, gate, seen
+
+
+def test_a_scan_reads_on_its_own_decodes_and_leaves_the_text_stage_nothing(library, tmp_path):
+    folder, gate, seen = _scan_a_roll(library, tmp_path, "auto")
+    assert _lines(library, gate) == ["GATE B42"]
+    assert store.counts(library.db) == (len(list(folder.iterdir())), 1)
+    assert not [p for p in seen if p.phase == "text"]      # the stage had nothing left to read
+    assert library.db.scalar("SELECT COUNT(*) FROM text_queue") == 0
+
+
+def test_with_all_the_text_stage_reads_every_photo_after_the_scan(library, tmp_path):
+    folder, gate, seen = _scan_a_roll(library, tmp_path, "all")
+    assert _lines(library, gate) == ["GATE B42"]
+    assert max(p.done for p in seen if p.phase == "text") == len(list(folder.iterdir()))
+
+
 def test_a_quoted_phrase_or_text_finds_the_photo_with_those_words(read_library):
     library, _, files = read_library
     quoted = library.search(SearchQuery(text='"gate b42"'))
