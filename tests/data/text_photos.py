@@ -51,6 +51,20 @@ def noise(path, size=(1280, 960), seed: int = 0):
     return pathlib.Path(path)
 
 
+def crowded(path, size=(1600, 1200), font: int = 40, seed: int = 0):
+    """A page crowded with short random words, well apart: the detector proposes a region for
+    each, hundreds of them (hostile input for the reader's bounds)."""
+    rng = random.Random(seed)
+    img = Image.new("RGB", size, (250, 250, 250))
+    draw = ImageDraw.Draw(img)
+    for y in range(font // 2, size[1] - font, font * 3 // 2):
+        for x in range(font // 2, size[0] - 3 * font, font * 7 // 2):
+            draw.text((x, y), "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(3)),
+                      fill=(20, 20, 20), font=_font(font))
+    img.save(path)
+    return pathlib.Path(path)
+
+
 def plain(path, colour=(90, 140, 60), size=(800, 600), seed: int = 0):
     """A photo-like picture with no text: a smooth gradient with a little grain."""
     rng = random.Random(seed)

@@ -115,3 +115,22 @@ def test_print_as_small_as_the_first_pass_can_see_is_detected_again_at_the_readi
 
 def test_upside_down_text_is_read(ocr, tmp_path):
     assert _texts(ocr, text_photos.sign(tmp_path / "over.jpg", "GATE B42", angle=180)) == ["GATE B42"]
+
+
+def test_a_page_crowded_with_words_is_read_within_the_bounds(tmp_path, monkeypatch):
+    """Hostile input: hundreds of short words, each a region of its own. At most MAX_BOXES regions
+    are recognised by either path (the first pass's, or a detection at the reading size), and
+    what is kept is bounded; dense noise yields nothing."""
+    monkeypatch.setattr(reader, "MAX_BOXES", 40)      # read when the engine is made
+    monkeypatch.setattr(reader, "MAX_LINES", 25)
+    ocr = reader.TextReader()
+    strips = []
+    recognise = ocr._engine.recognize_txt
+    monkeypatch.setattr(ocr._engine, "recognize_txt", lambda crops: strips.append(len(crops)) or recognise(crops))
+    crowd = Image.open(text_photos.crowded(tmp_path / "crowd.png"))
+    seen = ocr.first_pass(crowd)
+    assert seen is not None and len(seen.regions) <= 40
+    for lines in (ocr.read(crowd, seen=seen), ocr.read(crowd, gate=False)):
+        assert len(lines) == 25 and sum(len(line.text) for line in lines) <= reader.MAX_CHARS
+    assert max(strips) == 40                          # the crowd reached the bound, and went no further
+    assert ocr.read(Image.open(text_photos.noise(tmp_path / "noise.png")), gate=False) == []
