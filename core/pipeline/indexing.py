@@ -129,9 +129,13 @@ class IndexingPipeline:
         self._ridden: list[tuple[int, tuple]] = []
         self._device_decoder = device_decoder
         self._refused: list = []    # jobs whose JPEG the GPU refused: decoded by a worker after the run
+        # CPU seconds of each of this process's indexing threads (ONNX Runtime's and torch's own
+        # helper threads are not among them): where a many-core machine's one coordinator goes.
+        self.thread_cpu = {"dispatch": 0.0, "model": 0.0, "writer": 0.0}
 
     # -- dispatcher thread: routes what the workers hand back --------------
     def _dispatch(self, jobs: list, to_embed: queue.Queue, to_write: queue.Queue) -> None:
+        cpu = time.thread_time()
         try:
             with contextlib.closing(self._pool.process(jobs, self.cancel)) as outcomes:
                 for job, outcome in outcomes:
@@ -141,6 +145,7 @@ class IndexingPipeline:
             to_write.put(_Error(exc))
             self.cancel.set()
         finally:
+            self.thread_cpu["dispatch"] += time.thread_time() - cpu
             to_embed.put(_DONE)
 
     def _route(self, job, outcome, to_embed: queue.Queue, to_write: queue.Queue) -> None:
@@ -170,6 +175,7 @@ class IndexingPipeline:
         batch: list = []
         started = None          # (batch, vectors on their way) started, not yet handed to the writer
         done = False
+        cpu = time.thread_time()
         try:
             while not done:
                 try:
@@ -195,6 +201,7 @@ class IndexingPipeline:
             while not done:   # let the dispatcher finish and exit
                 done = to_embed.get() is _DONE
         finally:
+            self.thread_cpu["model"] += time.thread_time() - cpu
             to_write.put(_DONE)
 
     def _start(self, batch: list[_ToEmbed]) -> tuple[list[_ToEmbed], list]:
@@ -250,6 +257,8 @@ class IndexingPipeline:
                 counts.vanished += self._writer.removed(list(missing))
         if self._on_progress:
             self._report(counts, self._total, self._started, time.monotonic(), None)
+        log.info("indexing threads' CPU: %s", ", ".join(f"{k} {v:.2f} s" for k, v in self.thread_cpu.items()),
+                 extra={"thread_cpu": dict(self.thread_cpu)})
         return counts
 
     def _pass(self, jobs: list, counts: Counts, missing: dict) -> None:
@@ -266,6 +275,7 @@ class IndexingPipeline:
         last_report = 0.0
         error = None
         finished = False
+        cpu = time.thread_time()
         try:
             while not finished:
                 items = [to_write.get()]
@@ -297,6 +307,7 @@ class IndexingPipeline:
                 pass
             raise
         finally:
+            self.thread_cpu["writer"] += time.thread_time() - cpu
             for t in threads:
                 t.join()
         if error is not None:

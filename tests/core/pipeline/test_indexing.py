@@ -64,3 +64,14 @@ def test_a_frozen_worker_hits_the_time_limit_and_the_run_completes(busy_library)
     # A failed file is not retried until it changes.
     again = library.scan()
     assert (again.embedded, again.failed, again.skipped_failed) == (0, 0, 1)
+
+
+def test_a_run_logs_the_cpu_of_each_of_its_threads(busy_library, caplog):
+    """What a many-core machine's one coordinator spends, by thread (pipeline_scaling reports it)."""
+    library, photos, _ = busy_library
+    with caplog.at_level("INFO", logger="core.pipeline.indexing"):
+        assert library.scan().embedded == len(photos)
+    (record,) = [r for r in caplog.records if hasattr(r, "thread_cpu")]
+    assert set(record.thread_cpu) == {"dispatch", "model", "writer"}
+    assert all(seconds > 0 for seconds in record.thread_cpu.values())   # 200 photos: each thread did work
+    assert record.getMessage().startswith("indexing threads' CPU: dispatch ")
