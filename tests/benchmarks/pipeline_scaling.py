@@ -251,7 +251,7 @@ def main() -> None:
           f"{coordinator['ms_per_photo'] - coordinator['model_ms_per_photo']:.2f} ms", flush=True)
     print("  by thread, ms a photo: " + ", ".join(f"{name} {ms:.2f}" for name, ms in
                                                coordinator["thread_ms_per_photo"].items())
-          + " (the model thread includes the model's calls; its runtime's helper threads are in no thread here)",
+          + " (the model runs on threads of its own, in none of these, as do its runtime's helpers)",
           flush=True)
     pathlib.Path(args.out).write_text(json.dumps({"corpus": str(corpus), "photos": args.count, "rows": rows,
                                                   "coordinator": coordinator}, indent=1))

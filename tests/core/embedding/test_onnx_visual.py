@@ -86,3 +86,41 @@ def test_indexing_a_library_does_not_import_torch(library, tmp_path):
             "print(s.embedded, 'torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["4", "False"], out.stderr
+
+
+def test_on_the_cpu_batches_run_side_by_side_each_on_its_share_of_the_cores(tmp_path, monkeypatch):
+    """start_embedding on ONNX Runtime returns at once; two batches in flight give each one's own
+    vectors, as embedding them one after the other does."""
+    import threading
+
+    from core.embedding import clip_model
+
+    assert clip_model._cpu_split(1) == (1, 1)                # a cluster actor's one thread: one run
+    monkeypatch.setattr(clip_model.os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    assert clip_model._cpu_split(None) == (4, 2)
+    monkeypatch.setattr(clip_model.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert clip_model._cpu_split(None) == (1, 1)
+    monkeypatch.setattr(clip_model.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+
+    model = ClipModel(SPEC, device="cpu", derived_dir=tmp_path)
+    crops = [np.asarray(p.convert("RGB").resize((model.image_size,) * 2)) for p in _pictures(8)]
+    release, running = threading.Event(), []
+    embed = model.embed_prepared
+
+    def held(items):        # the first batch waits until the second has started beside it
+        running.append(len(items))
+        if len(running) == 1:
+            assert release.wait(10)
+        return embed(items)
+    monkeypatch.setattr(model, "embed_prepared", held)
+    first = model.start_embedding(crops[:4])
+    second = model.start_embedding(crops[4:])
+    for _ in range(1000):
+        if len(running) == 2:
+            break
+        threading.Event().wait(0.01)
+    release.set()
+    assert running == [4, 4]                                 # both were running at once
+    together = np.concatenate([first.vectors(), second.vectors()])
+    monkeypatch.undo()
+    assert np.allclose(together, model.embed_prepared(crops), atol=1e-5)
