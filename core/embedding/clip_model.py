@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.embedding import onnx_visual, weights
+from core.embedding.batches import CpuRuns, Done
 from core.embedding.devices import pick_device, pick_device_light
 from core.embedding.preprocess import Preprocess, describe
 from core.errors import ModelError
@@ -59,43 +60,6 @@ def read_config(path: pathlib.Path) -> dict:
     return cfg
 
 
-class _Done:
-    """Vectors already computed (the CPU path of start_embedding)."""
-
-    def __init__(self, vectors: np.ndarray):
-        self._vectors = vectors
-
-    def vectors(self) -> np.ndarray:
-        return self._vectors
-
-
-class _Running:
-    """Vectors being computed on ONNX Runtime, on one of the CPU's runs side by side."""
-
-    def __init__(self, future):
-        self._future = future
-
-    def vectors(self) -> np.ndarray:
-        return self._future.result()
-
-
-# Batches ONNX Runtime runs at once on the CPU, each on its share of the cores. Two side by
-# side, one thread each, embedded ViT-B-32-256 at 10.0 images/s on 2 cores against 9.1 for one
-# batch on both, with 6% less CPU an image (the intra-op threads' synchronisation); the tiny
-# test model took 1.35 ms of CPU an image against 1.86. A second batch in flight adds ~50 MB.
-CPU_RUNS = 2
-
-
-def _cpu_split(threads: int | None) -> tuple[int, int]:
-    """(intra-op threads of the image tower's session, batches run at once). Threads a caller
-    names (a cluster actor's one) are one run's."""
-    if threads:
-        return threads, 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    runs = min(CPU_RUNS, cores)
-    return max(1, cores // runs), runs
-
-
 class _OnDevice:
     """Vectors still being computed on CUDA: waits for the batch's event, then reads the pinned copy."""
 
@@ -123,7 +87,7 @@ class ClipModel:
         self._torch_lock = threading.Lock()
         self._model = None
         self._onnx = None          # the image tower on ONNX Runtime: its path, then its session
-        self._runs = None          # the threads that run its batches side by side (start_embedding)
+        self._cpu = CpuRuns(threads)   # the threads its ONNX batches run on, side by side
         self._text_onnx = None
         self._derived_dir = derived_dir
         self._numpy_preprocess = None
@@ -289,7 +253,7 @@ class ClipModel:
             with self._torch_lock:
                 if not isinstance(self._onnx, onnx_visual.OnnxVisual):
                     try:
-                        session = onnx_visual.OnnxVisual(self._onnx, _cpu_split(self._threads)[0])
+                        session = onnx_visual.OnnxVisual(self._onnx, self._cpu.session_threads)
                     except Exception as exc:
                         onnx_visual.forget(self._onnx)
                         raise ModelError(f"cannot open the ONNX image model ({str(exc).splitlines()[0]}); "
@@ -326,26 +290,17 @@ class ClipModel:
         On CUDA the copy in (on a stream of its own), the model (fp16 from the first op) and the
         copy out are queued on the device and this returns at once: the caller gathers and starts
         the next batch while this one computes, and that batch's transfer overlaps this one's
-        compute. On ONNX Runtime it runs on a thread of its own, CPU_RUNS batches at once, so the
+        compute. On ONNX Runtime it runs on a thread of its own (core/embedding/batches.py), so the
         caller's next batch runs beside this one. Elsewhere (torch on the CPU, MPS) the work is
         done here, now.
         """
         if any(not isinstance(item, np.ndarray) for item in items):   # crops the GPU decoded (device_jpeg)
             return self._start_with_device_crops(items)
         if self._onnx is not None and self._numpy_preprocess is not None:
-            return _Running(self._cpu_runs().submit(self.embed_prepared, items))
+            return self._cpu.start(self.embed_prepared, items)
         if self.device != "cuda" or self._onnx is not None or self._numpy_preprocess is None:
-            return _Done(self.embed_prepared(items))
+            return Done(self.embed_prepared(items))
         return self._start_cuda(np.stack(items))
-
-    def _cpu_runs(self):
-        if self._runs is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with self._torch_lock:
-                if self._runs is None:
-                    self._runs = ThreadPoolExecutor(_cpu_split(self._threads)[1], thread_name_prefix="photosift-onnx")
-        return self._runs
 
     @property
     def decodes_jpeg(self) -> bool:
@@ -361,7 +316,7 @@ class ClipModel:
                              for item in items])
         if self.device == "cuda":
             return self._run_cuda(batch, None)
-        return _Done(self._embed_batch(batch))
+        return Done(self._embed_batch(batch))
 
     def _start_cuda(self, pixels: np.ndarray):
         torch = self._torch

@@ -49,5 +49,7 @@ def test_a_started_batch_gives_the_vectors_of_an_embedded_one_where_there_is_no_
     assert tiny.device == "cpu"
     crops = list(np.random.default_rng(1).integers(0, 255, (5, tiny.image_size, tiny.image_size, 3), dtype=np.uint8))
     started = tiny.start_embedding(crops)
-    assert type(started).__name__ == "_Done"          # not the CUDA path's pending copy
+    from core.embedding.batches import Done
+
+    assert isinstance(started, Done)                  # not the CUDA path's pending copy
     assert np.allclose(started.vectors(), tiny.embed_prepared(crops), atol=1e-6)

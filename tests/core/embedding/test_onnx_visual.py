@@ -88,19 +88,14 @@ def test_indexing_a_library_does_not_import_torch(library, tmp_path):
     assert out.stdout.split() == ["4", "False"], out.stderr
 
 
-def test_on_the_cpu_batches_run_side_by_side_each_on_its_share_of_the_cores(tmp_path, monkeypatch):
+def test_on_the_cpu_a_models_batches_run_side_by_side_with_their_own_vectors(tmp_path, monkeypatch):
     """start_embedding on ONNX Runtime returns at once; two batches in flight give each one's own
     vectors, as embedding them one after the other does."""
     import threading
 
-    from core.embedding import clip_model
+    from core.embedding import batches
 
-    assert clip_model._cpu_split(1) == (1, 1)                # a cluster actor's one thread: one run
-    monkeypatch.setattr(clip_model.os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
-    assert clip_model._cpu_split(None) == (4, 2)
-    monkeypatch.setattr(clip_model.os, "sched_getaffinity", lambda pid: {0}, raising=False)
-    assert clip_model._cpu_split(None) == (1, 1)
-    monkeypatch.setattr(clip_model.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(batches.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
 
     model = ClipModel(SPEC, device="cpu", derived_dir=tmp_path)
     crops = [np.asarray(p.convert("RGB").resize((model.image_size,) * 2)) for p in _pictures(8)]
