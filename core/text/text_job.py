@@ -42,11 +42,14 @@ def rider() -> Rider:
 
 @rides(NAME)
 def on_index_decode(worker: Preparer, image, digest: str, larger=None) -> TextFound:
+    """The first pass on the index decode; where it sees text, a decode large enough to read.
+    A phone screenshot's index decode is one already: a PNG has no reduced decode."""
     reader = worker.resource("text", TextReader)
     seen = reader.first_pass(image)
     if seen is None:
         return TextFound(digest, ())
-    return TextFound(digest, tuple(reader.read(larger(READ_DECODE_SIDE) if larger else image, seen=seen)))
+    big = image if larger is None or min(image.size) >= READ_DECODE_SIDE else larger(READ_DECODE_SIDE)
+    return TextFound(digest, tuple(reader.read(big, seen=seen)))
 
 
 @handles(TextJob)
