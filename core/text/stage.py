@@ -42,26 +42,29 @@ def available() -> str | None:
     return None
 
 
-def store_found(db, found: list[tuple[int, object]]) -> int:
-    """Store what rode on a scan's decodes: (photo id, TextFound or Failed) pairs. Photos with text."""
+def _read_of(photo_id: int, outcome, where: str) -> store.Read | None:
+    """What a worker's outcome stores: its lines, or why none were read (None: nothing to store)."""
     from core.pipeline.decode_worker import Failed
     from core.text.text_job import TextFound
 
-    batch = []
-    for photo_id, outcome in found:
-        if isinstance(outcome, TextFound):
-            batch.append(store.Read(photo_id, outcome.digest, outcome.lines))
-        elif isinstance(outcome, Failed):   # queued no longer: a photo that fails the reader once would again
-            log.info("no text read in photo %d: %s", photo_id, outcome.reason)
-            batch.append(store.Read(photo_id, outcome.digest, (), outcome.reason))
-    store.store(db, batch)
-    return sum(bool(read.lines) for read in batch)
+    if isinstance(outcome, TextFound):
+        return store.Read(photo_id, outcome.digest, outcome.lines)
+    if isinstance(outcome, Failed):   # queued no longer: a photo that fails the reader once would again
+        log.info("no text read in %s: %s", where, outcome.reason)
+        return store.Read(photo_id, outcome.digest, (), outcome.reason)
+    return None
+
+
+def store_found(db, found: list[tuple[int, object]]) -> None:
+    """Store what rode on a scan's decodes: (photo id, TextFound or Failed) pairs."""
+    store.store(db, [read for read in (_read_of(photo_id, outcome, f"photo {photo_id}")
+                                       for photo_id, outcome in found) if read is not None])
 
 
 def run(db, pool, mode: str = "auto", cancel: threading.Event | None = None, on_progress=None) -> TextRun:
     """Read every pending photo in the decode workers of `pool`, and store what was read."""
     from core.pipeline.decode_worker import Failed, Gone
-    from core.text.text_job import TextFound, TextJob
+    from core.text.text_job import TextJob
 
     start = time.monotonic()
     out = TextRun()
@@ -75,16 +78,14 @@ def run(db, pool, mode: str = "auto", cancel: threading.Event | None = None, on_
         batch: list[store.Read] = []
         jobs = [TextJob(q.path, q.photo_id, gate=mode != "all") for q in todo]
         for job, outcome in pool.process(jobs, cancel):
-            if isinstance(outcome, TextFound):
-                batch.append(store.Read(job.photo_id, outcome.digest, outcome.lines))
-                out.lines += len(outcome.lines)
-                out.with_text += bool(outcome.lines)
-            elif isinstance(outcome, Failed):
-                batch.append(store.Read(job.photo_id, outcome.digest, (), outcome.reason))
-                out.failed += 1
-                log.info("no text read in %s: %s", job.path, outcome.reason)
-            elif not isinstance(outcome, Gone):
-                batch.append(store.Read(job.photo_id, None, (), str(getattr(outcome, "reason", outcome))))
+            read = _read_of(job.photo_id, outcome, job.path)
+            if read is None and not isinstance(outcome, Gone):
+                read = store.Read(job.photo_id, None, (), str(getattr(outcome, "reason", outcome)))
+            if read is not None:
+                batch.append(read)
+                out.lines += len(read.lines)
+                out.with_text += bool(read.lines)
+                out.failed += isinstance(outcome, Failed)
             out.photos += 1
             if len(batch) >= BATCH:
                 store.store(db, batch)
