@@ -2,14 +2,17 @@
 
 multiprocessing.Pool loses a task when its worker dies, and
 concurrent.futures fails every pending task once one worker crashes, so this
-pool is small and explicit: each worker has its own pipes and at most DEPTH
-jobs in flight, decoded in the order sent. The indexer therefore always knows
-which file a dead or stuck worker was holding: the oldest it was sent. The
-second job waits in the worker's pipe, so a worker never sits idle while the
-indexer reads its last result and sends the next; a job that waited there
-behind a crash was never tried, and is simply given to another worker. A worker that crashes (a native decoder's segfault, the
-OOM killer) or overruns the time limit is killed and replaced, and only its
-file is reported as failed. A crashed file gets one more try in a fresh
+pool is small and explicit: each worker has its own pipes and at most two
+batches of jobs in flight, decoded in the order sent. Jobs go out BATCH at a
+time and come back a batch to a message: one message a photo was most of
+what the indexer spent beside the model. A worker's JobCounter says which
+job it has begun, so the indexer always knows which file a dead or stuck
+worker was holding. The second batch waits in the worker's pipe, so a
+worker never sits idle while the indexer reads its results and sends more;
+the jobs of a dead worker that were finished (their outcomes died with it)
+or never tried are simply given to another worker. A worker that crashes (a
+native decoder's segfault, the OOM killer) or overruns the time limit on a
+job is killed and replaced, and only its file is reported as failed. A crashed file gets one more try in a fresh
 worker first: a worker killed from outside (the OOM killer choosing it for
 another program's memory) must not mark a good photo failed for good.
 
@@ -24,7 +27,9 @@ watcher's few-file scans pay nothing for starting it.
 """
 from __future__ import annotations
 
+import itertools
 import logging
+import operator
 import os
 import signal
 import subprocess
@@ -37,6 +42,7 @@ from typing import Iterable, Iterator
 
 from core.errors import PhotosiftError
 from core.pipeline.decode_worker import Alive, Failed, Outcome, Ready, StartupFailed, WorkerConfig
+from core.pipeline.job_counter import JobCounter
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +50,9 @@ log = logging.getLogger(__name__)
 _CANCEL_GRACE_S = 1.0
 # How long a worker may take to start (interpreter, imports) before the pool gives up.
 _START_TIMEOUT_S = 60.0
-# Jobs sent to a worker ahead of its results: one being decoded, one waiting in its pipe.
-DEPTH = 2
-_STARTED = object()   # _receive: the message was a worker's Ready
-_LOST = object()      # _receive: the worker died before it started; its job was never tried
+# Jobs a message, at most: the run's jobs are spread so that every worker holds two batches.
+BATCH = 8
+_STARTED = object()   # _receive: the message was a worker's Ready (or Alive)
 
 
 class WorkersBroken(PhotosiftError):
@@ -73,10 +78,10 @@ def _death_reason(exitcode: int | None) -> str:
     return f"the decoder crashed on this file (exit code {exitcode})"
 
 
-def _command(module: str, read_fd: int, write_fd: int) -> list[str]:
+def _command(module: str, *fds: int) -> list[str]:
     if getattr(sys, "frozen", False):   # a bundle's executable runs its worker with this flag
-        return [sys.executable, "--decode-worker", module, str(read_fd), str(write_fd)]
-    return [sys.executable, "-m", module, str(read_fd), str(write_fd)]
+        return [sys.executable, "--decode-worker", module, *map(str, fds)]
+    return [sys.executable, "-m", module, *map(str, fds)]
 
 
 _worker_log = logging.getLogger("core.pipeline.worker")
@@ -95,11 +100,16 @@ def _forward_stderr(process: subprocess.Popen) -> None:
 @dataclass
 class _Worker:
     process: subprocess.Popen
-    jobs: Connection        # we send jobs here
-    results: Connection     # and read outcomes here
+    jobs: Connection        # we send batches of jobs here
+    results: Connection     # and read their outcomes here
+    counter: JobCounter     # jobs it has begun
     ready: bool = False
-    held: list = field(default_factory=list)   # jobs sent, oldest (the one being decoded) first
-    deadline: float = 0.0                      # for the oldest job
+    held: list = field(default_factory=list)   # jobs sent and not answered, oldest first
+    batches: list = field(default_factory=list)   # of those, how many in each batch sent
+    answered: int = 0                          # outcomes received over its life
+    begun: int = 0                             # the counter when last read
+    deadline: float = 0.0                      # for the job it is on
+    dead: bool = False                         # a send found it gone: its results pipe says which job
     stderr: threading.Thread | None = None   # forwards what it writes there to the log
 
     @property
@@ -107,9 +117,48 @@ class _Worker:
         return self.process.pid
 
     @property
+    def tried(self) -> int:
+        """How many of the held jobs it has begun (the last of them is the one it is on)."""
+        return max(0, min(len(self.held), self.counter.begun - self.answered))
+
+    @property
     def job(self):
-        """The job it is decoding now (the oldest sent), or None."""
-        return self.held[0] if self.held else None
+        """The job it is decoding now (or the oldest sent, before it begins one), or None."""
+        return self.held[max(0, self.tried - 1)] if self.held else None
+
+    def blame(self) -> tuple[object, list]:
+        """For a worker that died or hung: (the job it was on, the held jobs that were not at
+        fault: finished, their outcomes lost with it, or never tried)."""
+        at = max(0, self.tried - 1)
+        return self.held[at], self.held[:at] + self.held[at + 1:]
+
+
+@dataclass(frozen=True)
+class _Died:
+    """A worker died: the job it was on (None: it died starting, before any), the held jobs
+    that were not at fault, and its exit code."""
+    job: object
+    others: list
+    exitcode: int | None
+
+
+class _Jobs:
+    """The run's jobs, handed out in batches sized so every worker gets two of its share: the
+    last jobs go out one by one, and a run of a few files still uses every worker."""
+
+    def __init__(self, jobs: Iterable):
+        self._left = operator.length_hint(jobs, 0)   # a list says; an iterator of unknown length: 0
+        self._jobs = iter(jobs)
+        self.exhausted = False
+
+    def batch_size(self, workers: int) -> int:
+        return max(1, min(BATCH, self._left // (2 * workers)))
+
+    def take(self, n: int) -> list:
+        batch = list(itertools.islice(self._jobs, n))
+        self._left = max(0, self._left - len(batch))
+        self.exhausted = len(batch) < n
+        return batch
 
 
 class DecodePool:
@@ -126,23 +175,29 @@ class DecodePool:
         self._lock = threading.Lock()      # one run at a time
         self.last_used = time.monotonic()
         self.started = 0                   # workers started over the pool's life (replacements included)
+        self.messages = 0                  # messages of outcomes received over its life
         self._start_failures = 0           # workers in a row that died before saying Ready
 
     # -- workers ---------------------------------------------------------
     def _start_worker(self) -> _Worker:
         job_r, job_w = os.pipe()
         result_r, result_w = os.pipe()
+        counter = JobCounter.create()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         try:
-            process = subprocess.Popen(_command(self._module, job_r, result_w), pass_fds=(job_r, result_w),
+            process = subprocess.Popen(_command(self._module, job_r, result_w, counter.fd),
+                                       pass_fds=(job_r, result_w, counter.fd),
                                        stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        except BaseException:
+            counter.close()
+            raise
         finally:
             os.close(job_r)
             os.close(result_w)
         stderr = threading.Thread(target=_forward_stderr, args=(process,), name="decode-worker-stderr", daemon=True)
         stderr.start()
         worker = _Worker(process, Connection(job_w, readable=False), Connection(result_r, writable=False),
-                         stderr=stderr)
+                         counter, stderr=stderr)
         worker.jobs.send(self.config)
         worker.deadline = time.monotonic() + _START_TIMEOUT_S
         self.started += 1
@@ -158,6 +213,7 @@ class DecodePool:
             worker.stderr.join(timeout=2)   # its last words are in the log before we go on
         worker.jobs.close()
         worker.results.close()
+        worker.counter.close()
         if worker in self._workers:
             self._workers.remove(worker)
 
@@ -179,20 +235,19 @@ class DecodePool:
         cancel = cancel or threading.Event()
         with self._lock:
             try:
-                yield from self._run(iter(jobs), cancel)
+                yield from self._run(_Jobs(jobs), cancel)
             finally:
                 for worker in [w for w in self._workers if w.job is not None]:
                     self._retire(worker)   # cancelled or abandoned mid-job
                 self.last_used = time.monotonic()
 
-    def _run(self, jobs: Iterator, cancel: threading.Event) -> Iterator[tuple[object, Outcome]]:
-        retry: list = []            # crashed once: one more try each, before new jobs
+    def _run(self, jobs: _Jobs, cancel: threading.Event) -> Iterator[tuple[object, Outcome]]:
+        retry: list = []            # to send again (crashed once: one more try), before new jobs, one a batch
         retried: set[int] = set()   # id() of jobs that had their second try
-        exhausted = False
         cancelled_at = None
         while True:
             if not cancel.is_set():
-                exhausted = self._assign(retry, jobs, exhausted)
+                self._assign(retry, jobs)
             busy = [w for w in self._workers if w.job is not None or not w.ready]
             if not any(w.job is not None for w in busy):
                 return
@@ -206,41 +261,46 @@ class DecodePool:
             now = time.monotonic()
             for worker in busy:
                 if worker.results in ready:
-                    job, outcome = worker.job, self._receive(worker)
-                    if outcome is _STARTED:
+                    got = self._receive(worker)
+                    if got is _STARTED:
                         continue
-                    if outcome is _LOST:   # died before it started: its jobs were never tried
-                        retry[0:0] = worker.held
-                        continue
-                    if outcome is None:   # it died on this job; those behind it were never tried
-                        retry[0:0] = worker.held[1:]
-                        if id(job) not in retried:
-                            retried.add(id(job))
-                            retry.append(job)
+                    if isinstance(got, _Died):
+                        retry[0:0] = got.others
+                        if got.job is None:   # it died before it started: nothing it held was tried
                             continue
-                        outcome = Failed(None, _death_reason(worker.process.returncode))
-                        log.warning("%s: %s", job.path, outcome.reason)
-                    yield job, outcome
-                elif now > worker.deadline:
-                    if not worker.ready:
+                        if id(got.job) not in retried:
+                            retried.add(id(got.job))
+                            retry.append(got.job)
+                            continue
+                        outcome = Failed(None, _death_reason(got.exitcode))
+                        log.warning("%s: %s", got.job.path, outcome.reason)
+                        yield got.job, outcome
+                        continue
+                    yield from got
+                elif worker.ready and worker.held:
+                    begun = worker.counter.begun
+                    if begun != worker.begun:   # on to its next job: that one runs against the clock
+                        worker.begun, worker.deadline = begun, now + self.timeout_s
+                    elif now > worker.deadline:
+                        job, others = worker.blame()
+                        log.warning("decoding %s took longer than %.0f s; its worker was stopped", job.path,
+                                    self.timeout_s)
                         self._retire(worker)
-                        raise WorkersBroken(f"a decode worker did not start within {_START_TIMEOUT_S:.0f} s")
-                    job = worker.job
-                    log.warning("decoding %s took longer than %.0f s; its worker was stopped", job.path,
-                                self.timeout_s)
+                        retry[0:0] = others
+                        yield job, Failed(None, f"decoding took longer than {self.timeout_s:.0f} s "
+                                               f"(a damaged or hostile file?)")
+                elif now > worker.deadline and not worker.ready:
                     self._retire(worker)
-                    retry[0:0] = worker.held[1:]
-                    yield job, Failed(None, f"decoding took longer than {self.timeout_s:.0f} s "
-                                            f"(a damaged or hostile file?)")
+                    raise WorkersBroken(f"a decode worker did not start within {_START_TIMEOUT_S:.0f} s")
 
-    def _assign(self, retry: list, jobs: Iterator, exhausted: bool) -> bool:
-        """Keep every worker DEPTH jobs ahead (retries first), starting workers up to the pool size
-        before any gets a second job.
+    def _assign(self, retry: list, jobs: _Jobs) -> None:
+        """Keep every worker two batches ahead (retries first, one a batch), starting workers up to
+        the pool size before any gets a second batch.
 
-        A job may go to a worker that is still starting: the pipe holds it.
-        Returns whether the new jobs have run out.
+        A batch may go to a worker that is still starting: the pipe holds it.
         """
-        while retry or not exhausted:
+        while retry or not jobs.exhausted:
+            size = jobs.batch_size(self.size)
             idle = next((w for w in self._workers if not w.held), None)
             if idle is not None and idle.process.poll() is not None:   # killed while idle
                 self._check_started(idle)
@@ -249,54 +309,66 @@ class DecodePool:
             if idle is None and len(self._workers) < self.size:
                 idle = self._start_worker()
             if idle is None:
-                idle = min((w for w in self._workers if w.ready and len(w.held) < DEPTH),
+                idle = min((w for w in self._workers if w.ready and not w.dead and len(w.batches) < 2),
                            key=lambda w: len(w.held), default=None)
             if idle is None:
                 break
-            job = retry.pop(0) if retry else next(jobs, None)
-            if job is None:
-                exhausted = True
+            batch = [retry.pop(0)] if retry else jobs.take(size)
+            if not batch:
                 break
             try:
-                idle.jobs.send(job)
-            except (BrokenPipeError, OSError):   # died just now: the job goes to the next worker
+                idle.jobs.send(batch)
+            except (BrokenPipeError, OSError):   # died just now: the batch goes to the next worker
+                retry[0:0] = batch
+                if idle.held:   # and what it held is sorted out by _receive, which can tell which it was on
+                    idle.dead = True
+                    continue
                 self._check_started(idle)
                 self._retire(idle)
-                retry.insert(0, job)
                 continue
-            idle.held.append(job)
-            if idle.ready and len(idle.held) == 1:
+            if idle.ready and not idle.held:
                 idle.deadline = time.monotonic() + self.timeout_s
-        return exhausted
+            idle.held.extend(batch)
+            idle.batches.append(len(batch))
 
     def _receive(self, worker: _Worker):
-        """The worker's outcome; _STARTED for its Ready; None if it died on the job (it is then replaced)."""
+        """(job, outcome) pairs the worker handed back; _STARTED for its Ready or Alive; _Died
+        if it died (it is then replaced)."""
         try:
-            outcome = worker.results.recv()
+            message = worker.results.recv()
         except (EOFError, OSError):
             worker.process.wait()
-            if not self._check_started(worker):
-                return _LOST if worker.job is not None else _STARTED
-            log.info("%s: %s; the worker was replaced", worker.job.path,
-                     _death_reason(worker.process.returncode))
+            if not self._check_started(worker):   # it never started: none of its jobs was tried
+                return _Died(None, list(worker.held), worker.process.returncode)
+            job, others = worker.blame()
+            log.info("%s: %s; the worker was replaced", job.path, _death_reason(worker.process.returncode))
             self._retire(worker)
-            return None
-        if isinstance(outcome, Ready):
+            return _Died(job, others, worker.process.returncode)
+        if isinstance(message, Ready):
             worker.ready = True
             self._start_failures = 0
-            if worker.job is not None:   # the job sent while it started now runs against the clock
+            if worker.held:   # the jobs sent while it started now run against the clock
                 worker.deadline = time.monotonic() + self.timeout_s
             return _STARTED
-        if isinstance(outcome, Alive):   # a long job (a video) is making progress: its clock restarts
+        if isinstance(message, Alive):   # a long job (a video) is making progress: its clock restarts
             worker.deadline = time.monotonic() + self.timeout_s
             return _STARTED
-        if isinstance(outcome, StartupFailed):
+        if isinstance(message, StartupFailed):
             self._retire(worker)
-            raise WorkersBroken(f"decode workers cannot start: {outcome.reason}")
-        worker.held.pop(0)
-        if worker.held:   # the next job, waiting in its pipe, starts now
+            raise WorkersBroken(f"decode workers cannot start: {message.reason}")
+        self.messages += 1
+        answered, worker.held = worker.held[:len(message)], worker.held[len(message):]
+        worker.answered += len(message)
+        left = len(message)
+        while left:   # a batch that ran long comes back in parts
+            part = min(left, worker.batches[0])
+            worker.batches[0] -= part
+            left -= part
+            if not worker.batches[0]:
+                worker.batches.pop(0)
+        if worker.held:   # the next job, begun or waiting in its pipe, runs against the clock from now
             worker.deadline = time.monotonic() + self.timeout_s
-        return outcome
+        return list(zip(answered, message))
 
     def _check_started(self, worker: _Worker) -> bool:
         """Whether a dead worker had started. One that exits with an error before

@@ -323,36 +323,53 @@ def heartbeat_to(results) -> Callable[[], None]:
     return beat
 
 
-def serve(jobs, results, prepare) -> None:
-    """Jobs in, outcomes out, one at a time, until the pipe closes or a None job."""
+FLUSH_S = 0.5   # a worker hands back what it has done at least this often, whatever its batch
+
+
+def serve(jobs, results, prepare, counter=None) -> None:
+    """Batches of jobs in, their outcomes out in order, until the pipe closes or a None batch.
+
+    A batch's outcomes go back in one message, sooner where the batch runs long (a video, a
+    slow disk): one message for several photos is what keeps the indexer's dispatch cheap.
+    `counter` (core/pipeline/job_counter.py) tells the pool which job a dead worker held.
+    """
     results.send(Ready())
     while True:
         try:
-            job = jobs.recv()
+            batch = jobs.recv()
         except (EOFError, OSError):
             break
-        if job is None:
+        if batch is None:
             break
-        try:
-            results.send(prepare(job))
-        except (BrokenPipeError, OSError):
-            break
+        done, since = [], time.monotonic()
+        for i, job in enumerate(batch):
+            if counter is not None:
+                counter.begin()
+            done.append(prepare(job))
+            if i == len(batch) - 1 or time.monotonic() - since >= FLUSH_S:
+                try:
+                    results.send(done)
+                except (BrokenPipeError, OSError):
+                    return
+                done, since = [], time.monotonic()
 
 
 def connect(argv: list[str]):
-    """(jobs, results, config) from the pipe descriptors the pool passed in argv."""
+    """(jobs, results, config, counter) from the descriptors the pool passed in argv."""
     from multiprocessing.connection import Connection
+
+    from core.pipeline.job_counter import JobCounter
 
     jobs = Connection(int(argv[0]), writable=False)
     results = Connection(int(argv[1]), readable=False)
-    return jobs, results, jobs.recv()
+    return jobs, results, jobs.recv(), JobCounter.attach(int(argv[2]))
 
 
 def main(argv: list[str] | None = None) -> None:
     """A worker process, started by DecodePool as its own small program (not forked from the app)."""
     # Ctrl+C reaches the whole process group; the indexer decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    jobs, results, config = connect(sys.argv[1:] if argv is None else argv)
+    jobs, results, config, counter = connect(sys.argv[1:] if argv is None else argv)
     try:
         _limit_memory(config.memory_limit)
         prepare = Preparer(config)
@@ -360,7 +377,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - reported to the pool, which fails the run, not files
         results.send(StartupFailed(f"{type(exc).__name__}: {exc}"))
         return
-    serve(jobs, results, prepare)
+    serve(jobs, results, prepare, counter)
     os._exit(0)   # skip interpreter teardown: nothing to flush, and it is the slow part of exiting
 
 

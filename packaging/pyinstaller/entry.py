@@ -1,7 +1,7 @@
 """Entry point of the frozen app.
 
 `photosift` opens the window, `photosift --cli ...` is the CLI, and
-`photosift --decode-worker MODULE R W` is a decode worker process (core.pipeline.decode_pool
+`photosift --decode-worker MODULE R W C` is a decode worker process (core.pipeline.decode_pool
 starts it this way in a bundle, where there is no `python -m`). The worker branch
 comes first and imports no Qt.
 """

@@ -19,8 +19,8 @@ of the corpus, minus that of a scan of one photo (start-up: the model, the
 workers), per photo: (CPU for N - CPU for 1) / (N - 1). Faces, tagging and
 text are off, as in the issue that set the target of 1.5 ms. Beside it, the
 model's own share: the CPU of embedding as many crops alone at the scan's
-batch size. The tiny test model is not free on a CPU (about 1.7 ms a photo
-through ONNX Runtime), so the rest is the pipeline's: dispatch, IPC, writer.
+batch size. The tiny test model is not free on a CPU (about 1.0 ms a photo
+through ONNX Runtime, compute-bound), so the rest is the pipeline's: dispatch, IPC, writer.
 Then the same split by thread, from the pipeline's own accounting: handing
 the workers' results on (dispatch), the model's thread, the writer.
 

@@ -36,9 +36,9 @@ def prepare_or_misbehave(prepare):
 
 
 if __name__ == "__main__":
-    jobs, results, config = connect(sys.argv[1:])
+    jobs, results, config, counter = connect(sys.argv[1:])
     if os.environ.get("PHOTOSIFT_TEST_BROKEN_WORKER"):
         sys.exit(3)   # a broken install: dies before it is ready
     preparer = Preparer(config)
     preparer.heartbeat = heartbeat_to(results)
-    serve(jobs, results, prepare_or_misbehave(preparer))
+    serve(jobs, results, prepare_or_misbehave(preparer), counter)

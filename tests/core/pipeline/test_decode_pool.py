@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from core.pipeline.decode_pool import DecodePool
+from core.pipeline.decode_pool import BATCH, DecodePool
 from core.pipeline.decode_worker import Failed, Prepared, WorkerConfig
 from core.scanning.planner import Job
 from tests.conftest import shapes
@@ -86,7 +86,8 @@ def test_a_worker_killed_while_idle_is_replaced_at_the_next_job(tmp_path, config
 
 
 def test_cancel_stops_handing_out_jobs(tmp_path, config):
-    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=2))
+    """Only the jobs already sent (two batches) come back after a cancel; nothing more is sent."""
+    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=3))
     cancel = threading.Event()
     pool = DecodePool(config, size=1, timeout_s=30)
     seen = []
@@ -97,7 +98,8 @@ def test_cancel_stops_handing_out_jobs(tmp_path, config):
         assert pool.busy_pids() == []
     finally:
         pool.close()
-    assert 1 <= len(seen) <= 2
+    assert 2 * BATCH < len(photos)
+    assert 1 <= len(seen) <= 2 * BATCH
 
 
 def test_workers_that_cannot_start_fail_the_run_not_the_files(tmp_path, config, monkeypatch):
@@ -157,4 +159,38 @@ def test_the_job_waiting_behind_a_crash_is_decoded_once_by_the_next_worker(tmp_p
     assert by_path[str(tmp_path / "segfault.jpg")] == Failed(None, "the decoder crashed on this file (SIGSEGV)")
     assert all(isinstance(by_path[str(p)], Prepared) for p in photos)
     # The first worker, its replacement for the crash's second try, and one for after that.
+    assert pool.started == 3
+
+
+def test_jobs_go_out_and_come_back_several_to_a_message(tmp_path, config):
+    """One message a photo each way was most of what the indexer spent beside the model."""
+    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=8))
+    pool = DecodePool(config, size=1, timeout_s=30)
+    try:
+        results = dict(pool.process(_jobs(photos)))
+    finally:
+        pool.close()
+    assert len(results) == len(photos) and all(isinstance(o, Prepared) for o in results.values())
+    assert pool.messages <= len(photos) / 4
+
+
+def test_a_crash_inside_a_batch_blames_only_the_file_it_was_on(tmp_path, config):
+    """The jobs before it in its batch were finished, and their outcomes died with the worker:
+    they are decoded again, not failed."""
+    photos = [str(p) for p in shapes.write_folder(tmp_path / "photos", per_combo=4)]
+    (tmp_path / "segfault.jpg").write_bytes(b"anything")
+    crash = str(tmp_path / "segfault.jpg")
+    order = photos[:3] + [crash] + photos[3:]
+    pool = DecodePool(config, size=1, timeout_s=30, module=MISBEHAVING)
+    try:
+        results = {}
+        for job, outcome in pool.process(_jobs(order)):
+            assert job.path not in results, "one outcome per job"
+            results[job.path] = outcome
+    finally:
+        pool.close()
+    assert set(results) == set(order)
+    assert results[crash] == Failed(None, "the decoder crashed on this file (SIGSEGV)")
+    assert all(isinstance(results[p], Prepared) for p in photos)
+    # The crash in its batch, its second try alone, and the worker that did the rest.
     assert pool.started == 3
