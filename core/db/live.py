@@ -24,14 +24,16 @@ def stem_of(path: str) -> str:
 
 
 def pair(conn, folder: str, stem: str) -> None:
-    """Pair (or unpair) the still and the motion with this name in this folder."""
-    rows = conn.execute("SELECT id, media, duration_s FROM photos WHERE folder = ? AND stem = ? AND state = 'indexed' "
-                        "ORDER BY id", (folder, stem)).fetchall()
-    still = next((pid for pid, media, _ in rows if media == "photo"), None)
-    motion = next((pid for pid, media, duration in rows
+    """Pair (or unpair) the still and the motion with this name in this folder. Only rows whose
+    pairing changes are written: most photos have no twin by name, and this runs for each."""
+    rows = conn.execute("SELECT id, media, duration_s, state, live_of, motion FROM photos "
+                        "WHERE folder = ? AND stem = ? ORDER BY id", (folder, stem)).fetchall()
+    indexed = [row for row in rows if row[3] == "indexed"]
+    still = next((pid for pid, media, *_ in indexed if media == "photo"), None)
+    motion = next((pid for pid, media, duration, *_ in indexed
                    if media == "video" and duration is not None and duration <= LIVE_MAX_S), None)
-    conn.execute("UPDATE photos SET live_of = NULL, motion = NULL WHERE folder = ? AND stem = ? "
-                 "AND (live_of IS NOT NULL OR motion IS NOT NULL)", (folder, stem))
-    if still is not None and motion is not None:
-        conn.execute("UPDATE photos SET live_of = ? WHERE id = ?", (still, motion))
-        conn.execute("UPDATE photos SET motion = ? WHERE id = ?", (motion, still))
+    paired = still is not None and motion is not None
+    for pid, _, _, _, live_of, its_motion in rows:
+        wanted = (still if paired and pid == motion else None, motion if paired and pid == still else None)
+        if (live_of, its_motion) != wanted:
+            conn.execute("UPDATE photos SET live_of = ?, motion = ? WHERE id = ?", (*wanted, pid))

@@ -19,6 +19,7 @@ import datetime as dt
 import itertools
 import logging
 import os
+import sqlite3
 from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
@@ -35,6 +36,12 @@ log = logging.getLogger(__name__)
 
 # The photo's metadata columns are PhotoMeta's fields: declared once, there.
 _META_COLUMNS = tuple(f.name for f in dataclasses.fields(PhotoMeta))
+# Written once a photo: built once.
+_UPDATE_PHOTO = ("UPDATE photos SET path=?, path_raw=?, folder=?, stem=?, root_id=?, size=?, mtime=?, content_hash=?, "
+                 + ", ".join(f"{c}=?" for c in _META_COLUMNS) + ", state=?, error=?, indexed_at=? WHERE id=?")
+_INSERT_PHOTO = ("INSERT INTO photos(path, path_raw, folder, stem, root_id, size, mtime, content_hash, "
+                 + ", ".join(_META_COLUMNS) + ", state, error, added_at, indexed_at) VALUES ("
+                 + ",".join("?" * (8 + len(_META_COLUMNS) + 4)) + ")")
 
 # A feature's work queue, filled in the transaction that stores a photo's new
 # content (tagging's `untagged`, the face stage's `face_queue`): a run stopped
@@ -124,25 +131,23 @@ class PhotoWriter:
         path = db_path(job.path)
         location = (path, raw_path(job.path), os.path.dirname(path), stem_of(path), job.root_id, job.size, job.mtime)
         meta = meta or PhotoMeta()
-        cols = {c: getattr(meta, c) for c in _META_COLUMNS}
+        cols = [getattr(meta, c) for c in _META_COLUMNS]
+        now = _now()
         if job.photo_id is not None:
-            conn.execute(
-                "UPDATE photos SET path=?, path_raw=?, folder=?, stem=?, root_id=?, size=?, mtime=?, content_hash=?, "
-                + ", ".join(f"{c}=?" for c in _META_COLUMNS)
-                + ", state=?, error=?, indexed_at=? WHERE id=?",
-                (*location, content_hash, *cols.values(), state, error, _now(), job.photo_id))
+            conn.execute(_UPDATE_PHOTO, (*location, content_hash, *cols, state, error, now, job.photo_id))
             pair(conn, location[2], location[3])
             return job.photo_id
-        # A stale row at this path (for example a failed file now replaced) gives way.
-        stale = conn.execute("SELECT id FROM photos WHERE path = ?", (path,)).fetchone()
-        if stale:
+        row = (*location, content_hash, *cols, state, error, now, now)
+        try:
+            cur = conn.execute(_INSERT_PHOTO, row)
+        except sqlite3.IntegrityError:
+            # A stale row at this path (for example a failed file now replaced) gives way.
+            stale = conn.execute("SELECT id FROM photos WHERE path = ?", (path,)).fetchone()
+            if not stale:
+                raise
             conn.execute("DELETE FROM photos WHERE id = ?", stale)
             self._ops.append(_Remove(None, stale[0]))
-        cur = conn.execute(
-            "INSERT INTO photos(path, path_raw, folder, stem, root_id, size, mtime, content_hash, "
-            + ", ".join(_META_COLUMNS) + ", state, error, added_at, indexed_at) VALUES ("
-            + ",".join("?" * (8 + len(_META_COLUMNS) + 4)) + ")",
-            (*location, content_hash, *cols.values(), state, error, _now(), _now()))
+            cur = conn.execute(_INSERT_PHOTO, row)
         pair(conn, location[2], location[3])
         return cur.lastrowid
 

@@ -52,3 +52,31 @@ def test_new_content_leaves_the_other_models_index_too(switching):
     # Its old picture's "tiny" vector is gone from SQLite, and so from the serving index.
     assert library.db.scalar("SELECT COUNT(*) FROM embeddings WHERE photo_id = ? AND model = 'tiny'", (pid,)) == 0
     assert _in_sync(library, "tiny")
+
+
+def test_a_row_left_at_a_path_gives_way_to_the_photo_written_there(library, tmp_path):
+    import numpy as np
+
+    from core.db.writer import PhotoWriter
+    from core.paths import db_path
+    from core.scanning.planner import Job
+    from core.types import PhotoMeta
+
+    photos = shapes.write_folder(tmp_path / "photos", per_combo=1)
+    library.settings.set("auto_tag", False)
+    library.add_root(tmp_path / "photos")
+    library.scan()
+    path = sorted(photos)[0]
+    old = library.photo_id(path)
+    root_id = library.db.scalar("SELECT root_id FROM photos WHERE id = ?", (old,))
+    count = library.index("tiny").count
+    writer = PhotoWriter(library.db, "tiny", lambda: {"tiny": library.index("tiny")})
+    vector = np.random.default_rng(0).standard_normal(64).astype(np.float32)
+    vector /= np.linalg.norm(vector)
+    with writer.batch():   # a job that did not know of the row at its path
+        new = writer.embedded(Job(path, 10, 1.0, root_id), "f" * 40, PhotoMeta(), vector)
+    assert new != old
+    assert library.db.read("SELECT id FROM photos WHERE path = ?", (db_path(path),)) == [(new,)]
+    assert library.db.scalar("SELECT COUNT(*) FROM embeddings WHERE photo_id = ?", (old,)) == 0
+    index = library.index("tiny")
+    assert index.count == count and index.search(vector, 1)[0][0] == new
