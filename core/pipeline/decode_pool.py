@@ -12,9 +12,10 @@ worker never sits idle while the indexer reads its results and sends more;
 the jobs of a dead worker that were finished (their outcomes died with it)
 or never tried are simply given to another worker. A worker that crashes (a
 native decoder's segfault, the OOM killer) or overruns the time limit on a
-job is killed and replaced, and only its file is reported as failed. A crashed file gets one more try in a fresh
-worker first: a worker killed from outside (the OOM killer choosing it for
-another program's memory) must not mark a good photo failed for good.
+job is killed and replaced, and only its file is reported as failed. A
+crashed file gets one more try in a fresh worker first: a worker killed
+from outside (the OOM killer choosing it for another program's memory) must
+not mark a good photo failed for good.
 
 A worker is its own small program (`python -m core.pipeline.decode_worker`),
 started with subprocess, never forked from the indexer: the parent holds
@@ -121,11 +122,6 @@ class _Worker:
         """How many of the held jobs it has begun (the last of them is the one it is on)."""
         return max(0, min(len(self.held), self.counter.begun - self.answered))
 
-    @property
-    def job(self):
-        """The job it is decoding now (or the oldest sent, before it begins one), or None."""
-        return self.held[max(0, self.tried - 1)] if self.held else None
-
     def blame(self) -> tuple[object, list]:
         """For a worker that died or hung: (the job it was on, the held jobs that were not at
         fault: finished, their outcomes lost with it, or never tried)."""
@@ -222,7 +218,7 @@ class DecodePool:
 
     def busy_pids(self) -> list[int]:
         """Workers decoding a file right now (started, with a job)."""
-        return [w.pid for w in self._workers if w.ready and w.job is not None]
+        return [w.pid for w in self._workers if w.ready and w.held]
 
     # -- running ---------------------------------------------------------
     def process(self, jobs: Iterable, cancel: threading.Event | None = None) -> Iterator[tuple[object, Outcome]]:
@@ -237,7 +233,7 @@ class DecodePool:
             try:
                 yield from self._run(_Jobs(jobs), cancel)
             finally:
-                for worker in [w for w in self._workers if w.job is not None]:
+                for worker in [w for w in self._workers if w.held]:
                     self._retire(worker)   # cancelled or abandoned mid-job
                 self.last_used = time.monotonic()
 
@@ -248,8 +244,8 @@ class DecodePool:
         while True:
             if not cancel.is_set():
                 self._assign(retry, jobs)
-            busy = [w for w in self._workers if w.job is not None or not w.ready]
-            if not any(w.job is not None for w in busy):
+            busy = [w for w in self._workers if w.held or not w.ready]
+            if not any(w.held for w in busy):
                 return
             now = time.monotonic()
             if cancel.is_set():
