@@ -11,7 +11,10 @@ measures, in a child process pinned to that many cores:
   else running;
 - indexing: `Library.scan()` of the same files into a fresh library
   (auto_tag off), with decode_workers set to the core count;
-and prints indexing / ceiling. The target is >= 80%.
+and prints indexing / ceiling. The target is >= 80%. Beside it, indexing's
+rate from the first photo written to the last: the ceiling's pool is started
+before its clock, while a scan's time includes its start-up (workers, model,
+the place gazetteer loading beside the workers).
 
 Then the coordinator's own cost: the CPU time of the indexing process
 (getrusage(RUSAGE_SELF), so not its decode workers) around `Library.scan()`
@@ -128,9 +131,13 @@ def child_index(corpus: pathlib.Path, template: pathlib.Path, cores: int) -> dic
             for key, value in (("decode_workers", cores), ("faces", False), ("text_in_photos", "off")):
                 lib.settings.set(key, value)
             lib.add_root(corpus)
-            summary = lib.scan()
+            written: list[tuple[float, int]] = []    # (when, photos done) as the writer reports them
+            summary = lib.scan(on_progress=lambda p: written.append((time.monotonic(), p.done)))
     assert summary.failed == 0 and summary.embedded > 0, summary
-    return {"images": summary.embedded, "seconds": summary.seconds, "images_per_s": summary.images_per_s}
+    first = next(((t, n) for t, n in written if n), written[-1])
+    steady = (written[-1][1] - first[1]) / max(written[-1][0] - first[0], 1e-6)
+    return {"images": summary.embedded, "seconds": summary.seconds, "images_per_s": summary.images_per_s,
+            "steady_images_per_s": steady}
 
 
 class _ThreadCpu(logging.Handler):
@@ -239,10 +246,12 @@ def main() -> None:
                     best[kind] = got
         ratio = best["index"]["images_per_s"] / best["ceiling"]["images_per_s"]
         rows.append({"cores": cores, "ceiling_images_per_s": best["ceiling"]["images_per_s"],
-                     "index_images_per_s": best["index"]["images_per_s"], "ratio": ratio})
+                     "index_images_per_s": best["index"]["images_per_s"], "ratio": ratio,
+                     "index_steady_images_per_s": best["index"]["steady_images_per_s"]})
         print(f"{cores:>3} cores: decode-only ceiling {best['ceiling']['images_per_s']:7.1f} img/s, "
               f"indexing {best['index']['images_per_s']:7.1f} img/s = {100 * ratio:5.1f}% "
-              f"({'met' if ratio >= 0.8 else 'MISSED'}: target >= 80%)", flush=True)
+              f"({'met' if ratio >= 0.8 else 'MISSED'}: target >= 80%); from the first photo written "
+              f"{best['index']['steady_images_per_s']:7.1f} img/s (start-up left out)", flush=True)
     coordinator = min((run_child("coordinator", corpus, template, available) for _ in range(args.rounds)),
                       key=lambda r: r["ms_per_photo"])
     print(f"coordinator: {coordinator['ms_per_photo']:.2f} ms of CPU a photo in the indexing process "
