@@ -315,17 +315,19 @@ class Library:
             raise NoModel("no model is installed, so photos cannot be indexed yet: run `photosift models "
                           "download` (needs internet) or `photosift models import FILE --arch ARCH`")
         model = self.model(model_name)
-        model.load_image_tower()
-        self.index(model_name)   # loaded (and reconciled) before the writer changes them
-        self.index(frames_index_name(model_name))
         batch_size = self.settings.get("batch_size") or model.default_batch_size
         pool = self.workers.cluster_pool(model_name, cluster, batch_size) if cluster else self.decode_pool(model_name)
-        pipeline = IndexingPipeline(
-            self.db, ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
-            pool, batch_size=batch_size, on_progress=on_progress, cancel=cancel, queues=Stages.queues(),
-            riders=self.stages.rider_stores() if not cluster else None,
-            device_decoder=self.workers.device_decoder(model) if not cluster else None)
         try:
+            if not cluster:
+                pool.start(len(plan.jobs))   # its workers start while the model's session and the indexes load
+            model.load_image_tower()
+            self.index(model_name)   # loaded (and reconciled) before the writer changes them
+            self.index(frames_index_name(model_name))
+            pipeline = IndexingPipeline(
+                self.db, ImageTower(model, self._image_lock), model_name, self._loaded_indexes,
+                pool, batch_size=batch_size, on_progress=on_progress, cancel=cancel, queues=Stages.queues(),
+                riders=self.stages.rider_stores() if not cluster else None,
+                device_decoder=self.workers.device_decoder(model) if not cluster else None)
             counts = pipeline.run(plan.jobs, plan.missing)
         finally:
             for index in self._loaded_indexes().values():

@@ -244,7 +244,7 @@ class ClipModel:
 
     def load_image_tower(self) -> None:
         """Open the image tower's session now (an indexing run calls this before its workers
-        start: opened mid-run, its parse buffers add to the pipeline's and raise the peak ~80 MB)."""
+        decode: opened mid-run, its parse buffers add to the pipeline's and raise the peak ~80 MB)."""
         if self._onnx is not None:
             self._visual_session()
 

@@ -28,7 +28,6 @@ watcher's few-file scans pay nothing for starting it.
 """
 from __future__ import annotations
 
-import itertools
 import logging
 import operator
 import os
@@ -54,6 +53,7 @@ _START_TIMEOUT_S = 60.0
 # Jobs a message, at most: the run's jobs are spread so that every worker holds two batches.
 BATCH = 8
 _STARTED = object()   # _receive: the message was a worker's Ready (or Alive)
+_END = object()       # _Jobs: no job is left
 
 
 class WorkersBroken(PhotosiftError):
@@ -145,15 +145,23 @@ class _Jobs:
     def __init__(self, jobs: Iterable):
         self._left = operator.length_hint(jobs, 0)   # a list says; an iterator of unknown length: 0
         self._jobs = iter(jobs)
-        self.exhausted = False
+        # One job looked at ahead, so that the last one taken ends the run: no worker is started
+        # for a batch that would come out empty.
+        self._next = next(self._jobs, _END)
+
+    @property
+    def exhausted(self) -> bool:
+        return self._next is _END
 
     def batch_size(self, workers: int) -> int:
         return max(1, min(BATCH, self._left // (2 * workers)))
 
     def take(self, n: int) -> list:
-        batch = list(itertools.islice(self._jobs, n))
+        batch = []
+        while len(batch) < n and self._next is not _END:
+            batch.append(self._next)
+            self._next = next(self._jobs, _END)
         self._left = max(0, self._left - len(batch))
-        self.exhausted = len(batch) < n
         return batch
 
 
@@ -212,6 +220,14 @@ class DecodePool:
         worker.counter.close()
         if worker in self._workers:
             self._workers.remove(worker)
+
+    def start(self, jobs: int) -> None:
+        """Start the workers that `jobs` jobs will use, without waiting for them: an interpreter
+        and the decoders take a worker about 0.25 s to import, which then overlaps the scan's own
+        start (the model's session, the vector indexes). They pick up the run's first batches."""
+        with self._lock:
+            while len(self._workers) < min(jobs, self.size):
+                self._start_worker()
 
     def worker_pids(self) -> list[int]:
         return [w.pid for w in self._workers]

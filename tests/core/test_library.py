@@ -1,7 +1,9 @@
-"""The Library's locks: a typed search does not wait for the image tower, nor for the library's own lock."""
+"""The Library's locks: a typed search does not wait for the image tower, nor for the library's own lock.
+And a scan's start: its decode workers start while the model's session opens."""
 import threading
 
 from core.search.query import SearchQuery
+from tests.conftest import shapes
 
 
 def _search_while(held: threading.Lock, library) -> list:
@@ -45,3 +47,22 @@ def test_a_model_loading_holds_no_lock_a_search_needs(shapes_library, monkeypatc
     finally:
         release.set()
         loader.join(60)
+
+
+def test_a_scan_starts_its_decode_workers_before_the_model_session_opens(library, tmp_path, monkeypatch):
+    photos = shapes.write_folder(tmp_path / "photos", per_combo=1)
+    library.settings.set("decode_workers", 2)
+    library.add_root(tmp_path / "photos")
+    model = library.model()
+    workers_at_open = []
+    open_session = model.load_image_tower
+
+    def load_image_tower():
+        workers_at_open.append(len(library.decode_pool().worker_pids()))
+        open_session()
+
+    monkeypatch.setattr(model, "load_image_tower", load_image_tower)
+    summary = library.scan()
+    assert workers_at_open == [2]
+    assert summary.failed == 0 and summary.embedded == len(photos)
+    assert library.decode_pool().started == 2   # the run used them: none started twice

@@ -194,3 +194,34 @@ def test_a_crash_inside_a_batch_blames_only_the_file_it_was_on(tmp_path, config)
     assert all(isinstance(results[p], Prepared) for p in photos)
     # The crash in its batch, its second try alone, and the worker that did the rest.
     assert pool.started == 3
+
+
+def test_workers_started_ahead_take_the_run_and_no_more_start_than_it_needs(tmp_path, config):
+    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=1))
+    pool = DecodePool(config, size=2, timeout_s=30)
+    try:
+        pool.start(1)        # a scan of one file needs one worker
+        assert len(pool.worker_pids()) == 1
+        pool.start(len(photos))
+        ahead = pool.worker_pids()
+        pool.start(len(photos))   # already there: none more
+        assert len(ahead) == 2 and pool.worker_pids() == ahead
+        results = dict((job.path, outcome) for job, outcome in pool.process(_jobs(photos)))
+        assert pool.worker_pids() == ahead and pool.started == 2
+    finally:
+        pool.close()
+    assert set(results) == set(photos)
+    assert all(isinstance(o, Prepared) for o in results.values())
+
+
+def test_a_run_of_one_file_starts_one_worker(tmp_path, config):
+    """The watcher's scans are mostly one new file: a second process would only cost memory."""
+    photos = list(shapes.write_folder(tmp_path / "photos", per_combo=1))
+    pool = DecodePool(config, size=2, timeout_s=30)
+    try:
+        assert [job.path for job, _ in pool.process(_jobs(photos[:1]))] == photos[:1]
+        assert pool.started == 1
+        assert [job.path for job, _ in pool.process(iter(_jobs(photos[1:2])))] == photos[1:2]   # length unknown
+        assert pool.started == 1
+    finally:
+        pool.close()
